@@ -1,0 +1,78 @@
+"""The shop's application factory."""
+
+import requests
+import xstatic.pkg.jquery
+from flask import Blueprint, Flask
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+from shop import cart, catalog, checkout, cli, config, errors, orders, payments
+from shop.extensions import csrf, db
+from shop.formatting import register_filters
+from shop.gateway import PortOne
+from shop.wsgi_transport import WSGIAdapter
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    # templates/ and static/ live at the top level of the repository, beside shop/.
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    config.load(app, test_config)
+    db.init_app(app)
+    csrf.init_app(app)
+    for module in (catalog, cart, checkout, orders, payments):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(vendor_assets())
+    errors.register(app)
+    cli.register(app)
+    register_filters(app)
+    app.extensions["portone"] = connect_gateway(app)
+    return app
+
+
+def vendor_assets() -> Blueprint:
+    """jQuery from the XStatic-jQuery package: served locally, no CDN needed."""
+    return Blueprint(
+        "vendor",
+        __name__,
+        static_folder=xstatic.pkg.jquery.BASE_DIR,
+        static_url_path="/vendor/jquery",
+    )
+
+
+def connect_gateway(app: Flask) -> PortOne:
+    """The same client in both modes; in sandbox mode its HTTP goes to the mounted sandbox."""
+    session = requests.Session()
+    if app.config["PAYMENT_MODE"] == "sandbox":
+        sandbox = mount_sandbox(app)
+        session.mount(app.config["PORTONE_API_URL"] + "/", WSGIAdapter(sandbox, "/sandbox"))
+    return PortOne(
+        app.config["PORTONE_API_URL"],
+        app.config["IMP_KEY"],
+        app.config["IMP_SECRET"],
+        session=session,
+        timeout=app.config["PORTONE_TIMEOUT"],
+    )
+
+
+def mount_sandbox(app: Flask) -> Flask:
+    from shop.sandbox import create_sandbox_app
+
+    sandbox = create_sandbox_app(
+        {
+            key: app.config[key]
+            for key in (
+                "SANDBOX_DATABASE",
+                "SANDBOX_MERCHANT_CODE",
+                "SANDBOX_IMP_KEY",
+                "SANDBOX_IMP_SECRET",
+            )
+        }
+        | {"SANDBOX_MERCHANT_NAME": app.config["SHOP_NAME"], "TESTING": app.testing}
+    )
+    app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/sandbox": sandbox})
+    app.extensions["sandbox_app"] = sandbox
+    return sandbox

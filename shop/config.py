@@ -1,0 +1,106 @@
+"""Settings, layered in one fixed order: safe defaults → instance/config.py → environment → test mapping."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+LIVE_API_URL = "https://api.iamport.kr"
+LIVE_SDK_URL = "https://cdn.iamport.kr/js/iamport.payment-1.2.0.js"
+
+# Environment variables read as plain strings (PortOne REST keys look numeric and must stay strings).
+ENV_SETTINGS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "PAYMENT_MODE",
+    "SHOP_URL",
+    "SHOP_NAME",
+    "IMP_CODE",
+    "IMP_KEY",
+    "IMP_SECRET",
+    "PORTONE_PG",
+    "PORTONE_API_URL",
+    "PORTONE_SDK_URL",
+)
+LIVE_REQUIRED = ("IMP_CODE", "IMP_KEY", "IMP_SECRET")
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot start the shop; the message says which setting to fix."""
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "SHOP_NAME": "온담 리빙",
+        "SHOP_URL": "http://127.0.0.1:5000",
+        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "shop.sqlite3"),
+        "PAYMENT_MODE": None,  # decided in finish(): sandbox unless PortOne keys are configured
+        "IMP_CODE": None,
+        "IMP_KEY": None,
+        "IMP_SECRET": None,
+        "PORTONE_PG": "html5_inicis",
+        "PORTONE_API_URL": None,
+        "PORTONE_SDK_URL": None,
+        "PORTONE_TIMEOUT": (3.05, 10),
+        "SANDBOX_DATABASE": os.path.join(instance_path, "sandbox.sqlite3"),
+        "SANDBOX_MERCHANT_CODE": "imp00000000",
+        "SANDBOX_IMP_KEY": "sandbox_key",
+        "SANDBOX_IMP_SECRET": "sandbox_secret",
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+    }
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    app.config.from_mapping(defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update({name: os.environ[name] for name in ENV_SETTINGS if os.environ.get(name)})
+    if test_config:
+        app.config.from_mapping(test_config)
+    finish(app.config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = local_secret_key(Path(app.instance_path))
+
+
+def finish(config) -> None:
+    """Derive mode-dependent settings and refuse a live mode that cannot work."""
+    mode = config["PAYMENT_MODE"] or ("live" if config["IMP_KEY"] else "sandbox")
+    if mode not in ("sandbox", "live"):
+        raise ConfigError(f"PAYMENT_MODE은 sandbox 또는 live여야 합니다 (현재: {mode!r}).")
+    config["PAYMENT_MODE"] = mode
+    config["SHOP_URL"] = config["SHOP_URL"].rstrip("/")
+    config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["DATABASE_URL"])
+    if mode == "live":
+        missing = [name for name in LIVE_REQUIRED if not config[name]]
+        if missing:
+            raise ConfigError(
+                "live 모드에는 PortOne 설정이 필요합니다. 빠진 설정: " + ", ".join(missing)
+            )
+        config["PORTONE_API_URL"] = config["PORTONE_API_URL"] or LIVE_API_URL
+        config["PORTONE_SDK_URL"] = config["PORTONE_SDK_URL"] or LIVE_SDK_URL
+    else:
+        config["IMP_CODE"] = config["SANDBOX_MERCHANT_CODE"]
+        config["IMP_KEY"] = config["SANDBOX_IMP_KEY"]
+        config["IMP_SECRET"] = config["SANDBOX_IMP_SECRET"]
+        config["PORTONE_API_URL"] = config["SHOP_URL"] + "/sandbox"
+        config["PORTONE_SDK_URL"] = "/sandbox/iamport.payment.js"
+
+
+def database_uri(url: str) -> str:
+    """Accept the common `postgres://` spelling and use psycopg 3 for PostgreSQL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def local_secret_key(instance: Path) -> str:
+    """A random key kept in instance/ so sessions survive restarts without a committed secret."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,116 @@
+"""The one client for PortOne V1's REST API (the real one in live mode, the sandbox otherwise)."""
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+TOKEN_MARGIN = 60  # seconds before expiry when a cached token is no longer used
+
+
+class GatewayError(Exception):
+    """PortOne answered with an error, or did not answer at all (status None)."""
+
+    def __init__(self, message: str, status: int | None = None, code: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+
+    @property
+    def unavailable(self) -> bool:
+        """The gateway could not give an answer: worth trying again later."""
+        return self.status is None or self.status >= 500
+
+    @property
+    def not_found(self) -> bool:
+        return self.status == 404
+
+    def __repr__(self) -> str:
+        return f"GatewayError({self.message!r}, status={self.status}, code={self.code})"
+
+
+class PortOne:
+    def __init__(
+        self,
+        base_url: str,
+        imp_key: str,
+        imp_secret: str,
+        *,
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = (3.05, 10),
+        clock: Callable[[], float] = time.time,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self._credentials = {"imp_key": imp_key, "imp_secret": imp_secret}
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self.clock = clock
+        self._token: str | None = None
+        self._token_good_until = 0.0
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<PortOne {self.base_url}>"  # never the credentials or the token
+
+    def get_payment(self, imp_uid: str) -> dict[str, Any]:
+        return self._call("GET", "/payments/" + quote(imp_uid, safe=""))
+
+    def find_payment(self, merchant_uid: str) -> dict[str, Any]:
+        return self._call("GET", "/payments/find/" + quote(merchant_uid, safe=""))
+
+    def prepare(self, merchant_uid: str, amount: int, currency: str = "KRW") -> dict[str, Any]:
+        body = {"merchant_uid": merchant_uid, "amount": amount, "currency": currency}
+        return self._call("POST", "/payments/prepare", json=body)
+
+    def _call(self, method: str, path: str, **kwargs) -> Any:
+        response = self._send(
+            method, path, headers={"Authorization": self._access_token()}, **kwargs
+        )
+        if response.status_code == 401:
+            self._forget_token()
+            response = self._send(
+                method, path, headers={"Authorization": self._access_token()}, **kwargs
+            )
+        return unwrap(response)
+
+    def _access_token(self) -> str:
+        with self._lock:
+            if self._token is None or self.clock() >= self._token_good_until:
+                issued = unwrap(self._send("POST", "/users/getToken", json=self._credentials))
+                lifetime = int(issued["expired_at"]) - int(issued["now"])
+                self._token = issued["access_token"]
+                self._token_good_until = self.clock() + lifetime - TOKEN_MARGIN
+            return self._token
+
+    def _forget_token(self) -> None:
+        with self._lock:
+            self._token = None
+
+    def _send(self, method: str, path: str, **kwargs) -> requests.Response:
+        try:
+            return self.session.request(
+                method, self.base_url + path, timeout=self.timeout, **kwargs
+            )
+        except requests.Timeout as error:
+            raise GatewayError("PortOne이 제한 시간 안에 응답하지 않았습니다.") from error
+        except requests.RequestException as error:
+            raise GatewayError("PortOne에 연결하지 못했습니다.") from error
+
+
+def unwrap(response: requests.Response) -> Any:
+    """Return `response` of the V1 envelope, or raise with its status, code and message."""
+    try:
+        body = response.json()
+        code, message = body["code"], body.get("message")
+    except (ValueError, KeyError, TypeError) as error:
+        raise GatewayError(
+            f"PortOne 응답을 해석하지 못했습니다 (HTTP {response.status_code}).",
+            status=response.status_code,
+        ) from error
+    if response.status_code != 200 or code != 0:
+        raise GatewayError(message or f"HTTP {response.status_code}", response.status_code, code)
+    return body["response"]

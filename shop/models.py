@@ -1,0 +1,173 @@
+"""The shop's tables. Money is integer KRW; times are timezone-aware UTC."""
+
+import enum
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_merchant_uid() -> str:
+    """Unique and unguessable (128 random bits): the order page is reachable by it alone."""
+    return "ord_" + secrets.token_hex(16)
+
+
+class OrderStatus(enum.Enum):
+    PENDING = "pending"  # created, waiting for a payment
+    PAID = "paid"
+    VBANK_ISSUED = "vbank_issued"  # virtual account issued, waiting for the deposit
+    FAILED = "failed"  # the last attempt failed; the customer may try again
+    FORGED = "forged"  # the gateway's payment does not match the order; never fulfilled
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    OrderStatus.PENDING: "결제 대기",
+    OrderStatus.PAID: "결제 완료",
+    OrderStatus.VBANK_ISSUED: "입금 대기",
+    OrderStatus.FAILED: "결제 실패",
+    OrderStatus.FORGED: "결제 검증 실패",
+}
+
+
+def status_enum(cls):
+    """Store enum values (not names), as portable strings rather than native enum types."""
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Product(db.Model):
+    __table_args__ = (CheckConstraint("price > 0", name="price_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text)
+    price: Mapped[int]
+    stock: Mapped[int]
+    image: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Product {self.slug} {self.price}원>"
+
+
+class Order(db.Model):
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_uid: Mapped[str] = mapped_column(String(40), unique=True, default=new_merchant_uid)
+    status: Mapped[OrderStatus] = mapped_column(
+        status_enum(OrderStatus), default=OrderStatus.PENDING
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3), default="KRW")
+    pay_method: Mapped[str] = mapped_column(String(20))
+    buyer_name: Mapped[str] = mapped_column(String(50))
+    buyer_email: Mapped[str] = mapped_column(String(120))
+    buyer_tel: Mapped[str] = mapped_column(String(20))
+    buyer_addr: Mapped[str] = mapped_column(String(200))
+    buyer_postcode: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    paid_at: Mapped[datetime | None]
+
+    lines: Mapped[list["OrderLine"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
+    )
+    payments: Mapped[list["Payment"]] = relationship(
+        back_populates="order", order_by="Payment.started_at"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Order {self.merchant_uid} {self.status.value} {self.amount}원>"
+
+    @property
+    def latest_payment(self) -> "Payment | None":
+        return self.payments[-1] if self.payments else None
+
+
+class OrderLine(db.Model):
+    """A product as it was sold: name and price are frozen at checkout."""
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    unit_price: Mapped[int]
+    quantity: Mapped[int]
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def subtotal(self) -> int:
+        return self.unit_price * self.quantity
+
+    def __repr__(self) -> str:
+        return f"<OrderLine {self.name} x{self.quantity}>"
+
+
+class Payment(db.Model):
+    """A gateway payment as last fetched from PortOne; the only source of payment truth."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    imp_uid: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_uid: Mapped[str] = mapped_column(String(40), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int]
+    cancel_amount: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(String(3))
+    pay_method: Mapped[str | None] = mapped_column(String(30))
+    pg_provider: Mapped[str | None] = mapped_column(String(30))
+    pg_tid: Mapped[str | None] = mapped_column(String(100))
+    apply_num: Mapped[str | None] = mapped_column(String(30))
+    card_name: Mapped[str | None] = mapped_column(String(50))
+    receipt_url: Mapped[str | None] = mapped_column(String(500))
+    fail_reason: Mapped[str | None] = mapped_column(String(500))
+    vbank_name: Mapped[str | None] = mapped_column(String(50))
+    vbank_num: Mapped[str | None] = mapped_column(String(50))
+    vbank_holder: Mapped[str | None] = mapped_column(String(100))
+    vbank_date: Mapped[datetime | None]
+    sandbox: Mapped[bool] = mapped_column(default=False)
+    started_at: Mapped[datetime | None]
+    paid_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order | None] = relationship(back_populates="payments")
+
+    def __repr__(self) -> str:
+        return f"<Payment {self.imp_uid} {self.status} {self.amount}>"
+
+
+class PaymentEvent(db.Model):
+    """Append-only: every claim about a payment, where it came from and what came of it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str] = mapped_column(String(20))  # callback, redirect, webhook, reconcile
+    imp_uid: Mapped[str | None] = mapped_column(String(100))
+    claimed_merchant_uid: Mapped[str | None] = mapped_column(String(100))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"))
+    gateway_status: Mapped[str | None] = mapped_column(String(20))
+    gateway_amount: Mapped[int | None]
+    outcome: Mapped[str] = mapped_column(String(30))
+    order_status_before: Mapped[str | None] = mapped_column(String(20))
+    order_status_after: Mapped[str | None] = mapped_column(String(20))
+    detail: Mapped[str | None] = mapped_column(String(500))
+
+    def __repr__(self) -> str:
+        return f"<PaymentEvent {self.source} {self.imp_uid} {self.outcome}>"

@@ -1,0 +1,29 @@
+"""The payment methods offered at checkout and the PortOne parameters each one needs."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Method:
+    label: str
+    pay_method: str
+    pg: str | None = None  # None: the shop's configured PG (PORTONE_PG)
+    hint: str = ""
+
+
+METHODS = {
+    "card": Method("신용·체크카드", "card"),
+    "trans": Method("실시간 계좌이체", "trans"),
+    "vbank": Method(
+        "가상계좌 (무통장입금)", "vbank", hint="발급된 계좌로 기한 안에 입금하면 결제가 완료됩니다."
+    ),
+    "phone": Method("휴대폰 소액결제", "phone"),
+    "kakaopay": Method("카카오페이", "card", pg="kakaopay"),
+    "paypal": Method(
+        "PayPal", "paypal", pg="paypal", hint="PayPal 결제창으로 이동한 뒤 돌아옵니다."
+    ),
+}
+
+
+def pg_for(key: str, default_pg: str) -> str:
+    return METHODS[key].pg or default_pg

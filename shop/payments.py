@@ -1,0 +1,85 @@
+"""Where the browser reports a finished payment window; both routes only ask for a sync."""
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+
+from shop.sync import Outcome, SyncResult, sync_payment
+
+bp = Blueprint("payments", __name__, url_prefix="/payments")
+
+# What the pay page's script is told: (HTTP status, status word, Korean message).
+ANSWERS = {
+    Outcome.PAID: (200, "success", "결제가 완료되었습니다."),
+    Outcome.VBANK_ISSUED: (
+        200,
+        "vbankIssued",
+        "가상계좌가 발급되었습니다. 기한 안에 입금해 주세요.",
+    ),
+    Outcome.FAILED: (200, "failed", "결제에 실패했습니다."),
+    Outcome.NOT_COMPLETED: (200, "notCompleted", "결제가 완료되지 않았습니다."),
+    Outcome.CANCELLED: (200, "cancelled", "취소된 결제입니다."),
+    Outcome.FORGED: (422, "forgery", "결제 금액이 주문 금액과 달라 주문을 처리하지 않았습니다."),
+    Outcome.MISMATCH: (409, "mismatch", "이 결제는 요청한 주문의 결제가 아닙니다."),
+    Outcome.UNKNOWN_PAYMENT: (404, "notFound", "결제 정보를 찾을 수 없습니다."),
+    Outcome.UNKNOWN_ORDER: (404, "notFound", "이 결제에 해당하는 주문이 없습니다."),
+    Outcome.INVALID: (400, "invalid", "결제 번호(imp_uid) 형식이 올바르지 않습니다."),
+    Outcome.UNAVAILABLE: (
+        503,
+        "pending",
+        "결제 확인이 늦어지고 있습니다. 잠시 후 다시 확인해 주세요.",
+    ),
+}
+
+
+def gateway():
+    return current_app.extensions["portone"]
+
+
+@bp.post("/complete")
+def complete():
+    """The PC callback: `{imp_uid, merchant_uid}` posted by jQuery.ajax with the CSRF header."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return answer_error("JSON 본문 {imp_uid, merchant_uid}이 필요합니다.")
+    imp_uid, merchant_uid = body.get("imp_uid"), body.get("merchant_uid")
+    if not isinstance(imp_uid, str) or not isinstance(merchant_uid, str) or not merchant_uid:
+        return answer_error("imp_uid와 merchant_uid를 문자열로 보내 주세요.")
+    result = sync_payment(gateway(), imp_uid, "callback", merchant_uid)
+    status, word, message = ANSWERS[result.outcome]
+    payload = {"status": word, "message": message, **details(result, merchant_uid)}
+    return jsonify(payload), status
+
+
+def answer_error(message: str):
+    return jsonify(status="invalid", message=message), 400
+
+
+def details(result: SyncResult, claimed: str) -> dict:
+    payload = {}
+    if result.outcome == Outcome.FAILED and result.payment and result.payment.fail_reason:
+        payload["reason"] = result.payment.fail_reason
+    if result.outcome == Outcome.VBANK_ISSUED:
+        payment = result.payment
+        payload["vbank"] = {
+            "bank": payment.vbank_name,
+            "number": payment.vbank_num,
+            "holder": payment.vbank_holder,
+            "due": payment.vbank_date.isoformat() if payment.vbank_date else None,
+        }
+    if result.order is not None and result.outcome != Outcome.MISMATCH:
+        payload["redirect_url"] = url_for("orders.show", merchant_uid=result.order.merchant_uid)
+    elif result.outcome in (Outcome.UNAVAILABLE, Outcome.MISMATCH):
+        payload["redirect_url"] = url_for("orders.show", merchant_uid=claimed)
+    return payload
+
+
+@bp.get("/complete/mobile")
+def mobile_complete():
+    """m_redirect_url: the query string is a claim; `imp_success` is never trusted."""
+    imp_uid = request.args.get("imp_uid", "")
+    merchant_uid = request.args.get("merchant_uid", "")
+    result = sync_payment(gateway(), imp_uid, "redirect", merchant_uid or None)
+    return render_template(
+        "orders/show.html",
+        order=result.order,
+        result=result,
+    )

@@ -1,0 +1,79 @@
+"""What the customer reads on the result page, from the order's true state and the last sync."""
+
+from dataclasses import dataclass
+
+from shop.models import Order, OrderStatus
+from shop.sync import Outcome, SyncResult
+
+USER_CANCEL_WORDS = ("사용자가 결제를 취소", "결제를 취소하셨습니다", "사용자 취소")
+
+
+@dataclass(frozen=True)
+class ResultView:
+    kind: str  # paid, vbank, failed, closed, pending, checking, forged, mismatch, missing
+    title: str
+    message: str = ""
+    can_retry: bool = False
+
+
+BY_STATUS = {
+    OrderStatus.PAID: ResultView("paid", "결제가 완료되었습니다", "주문해 주셔서 감사합니다."),
+    OrderStatus.VBANK_ISSUED: ResultView(
+        "vbank",
+        "가상계좌가 발급되었습니다",
+        "입금 기한 안에 아래 계좌로 입금하시면 주문이 완료됩니다.",
+    ),
+    OrderStatus.FORGED: ResultView(
+        "forged",
+        "결제를 확인하지 못했습니다",
+        "결제된 금액이 주문 금액과 달라 주문을 처리하지 않았습니다. 결제된 금액은 확인 후 환불해 드립니다.",
+    ),
+    OrderStatus.PENDING: ResultView(
+        "pending", "결제가 아직 완료되지 않았습니다", "결제하기를 눌러 결제를 진행해 주세요.", True
+    ),
+}
+
+BY_OUTCOME = {
+    Outcome.UNAVAILABLE: ResultView(
+        "checking",
+        "결제 결과를 확인하고 있습니다",
+        "결제사 응답이 늦어지고 있습니다. 잠시 후 자동으로 다시 확인합니다.",
+    ),
+    Outcome.MISMATCH: ResultView(
+        "mismatch",
+        "주문 정보가 일치하지 않습니다",
+        "이 결제는 요청한 주문의 결제가 아닙니다. 주문 내역을 확인해 주세요.",
+    ),
+    Outcome.UNKNOWN_PAYMENT: ResultView(
+        "missing",
+        "결제 정보를 찾을 수 없습니다",
+        "결제가 시작되지 않았거나 주소가 올바르지 않습니다.",
+    ),
+    Outcome.UNKNOWN_ORDER: ResultView(
+        "missing",
+        "주문을 찾을 수 없습니다",
+        "이 결제에 해당하는 주문이 없습니다. 고객센터로 문의해 주세요.",
+    ),
+    Outcome.INVALID: ResultView(
+        "missing", "결제 결과를 확인할 수 없습니다", "결제 결과 주소가 올바르지 않습니다."
+    ),
+}
+
+
+def describe(order: Order | None, result: SyncResult | None = None) -> ResultView:
+    if result is not None and result.outcome in BY_OUTCOME:
+        return BY_OUTCOME[result.outcome]
+    if order is None:
+        return BY_OUTCOME[Outcome.INVALID]
+    if order.status == OrderStatus.FAILED:
+        return failure(order)
+    return BY_STATUS[order.status]
+
+
+def failure(order: Order) -> ResultView:
+    reason = order.latest_payment.fail_reason if order.latest_payment else None
+    if reason and any(words in reason for words in USER_CANCEL_WORDS):
+        return ResultView(
+            "closed", "결제를 취소하셨습니다", "결제창을 닫아 결제가 진행되지 않았습니다.", True
+        )
+    return ResultView("failed", "결제에 실패했습니다", reason or "", True)

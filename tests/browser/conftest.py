@@ -1,0 +1,83 @@
+"""Real-browser journeys: the shop served on a local port, Debian's Chromium driven by Playwright."""
+
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from shop import create_app
+from shop.demo import DEMO_PRODUCTS
+from shop.extensions import db
+from shop.models import Product
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def live_shop(tmp_path):
+    """The whole shop (sandbox included) on 127.0.0.1 with a port of its own."""
+    server = make_server("127.0.0.1", 0, lambda environ, start_response: [], threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-tests",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
+            "SANDBOX_DATABASE": str(tmp_path / "sandbox.sqlite3"),
+            "SHOP_URL": url,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        db.session.add_all(Product(**item) for item in DEMO_PRODUCTS)
+        db.session.commit()
+    server.app = app
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.url = url
+    yield app
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def playwright_devices(browser):
+    with sync_playwright() as playwright:
+        yield playwright.devices
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 860})
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,119 @@
+import json
+import re
+
+import pytest
+
+from shop import create_app
+from shop.demo import DEMO_PRODUCTS
+from shop.extensions import db
+from shop.models import Product
+
+BUYER = {
+    "buyer_name": "홍길동",
+    "buyer_email": "gildong@example.com",
+    "buyer_tel": "010-4242-4242",
+    "buyer_postcode": "06236",
+    "buyer_addr": "서울특별시 강남구 테헤란로 123",
+    "pay_method": "card",
+}
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
+            "SANDBOX_DATABASE": str(tmp_path / "sandbox.sqlite3"),
+            "SHOP_URL": "http://shop.test",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        db.session.add_all(Product(**item) for item in DEMO_PRODUCTS)
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def sandbox(app):
+    """The sandbox's store: tests may arrange gateway-side facts the shop could not cause."""
+    return app.extensions["sandbox_app"].extensions["sandbox"]
+
+
+class Shopper:
+    """What a customer's browser does, step by step, through the test client."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self) -> str:
+        page = self.client.get("/cart").get_data(as_text=True)
+        return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+    def add_to_cart(self, product_id: int, quantity: int = 1):
+        return self.client.post(
+            f"/cart/items/{product_id}",
+            data={"quantity": quantity, "csrf_token": self.csrf_token()},
+        )
+
+    def checkout(self, **fields) -> str:
+        """Submit the checkout form; returns the new order's merchant_uid."""
+        data = BUYER | {"csrf_token": self.csrf_token()} | fields
+        response = self.client.post("/checkout", data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        match = re.fullmatch(r"/orders/([^/]+)/pay", response.headers["Location"])
+        return match.group(1)
+
+    def buy(self, product_id: int = 1, quantity: int = 1, **fields) -> str:
+        self.add_to_cart(product_id, quantity)
+        return self.checkout(**fields)
+
+    def pay_request(self, merchant_uid: str) -> dict:
+        page = self.client.get(f"/orders/{merchant_uid}/pay").get_data(as_text=True)
+        raw = re.search(r'id="payment-config">(.*?)</script>', page, re.S).group(1)
+        return json.loads(raw)["request"]
+
+    def pay_in_window(self, merchant_uid: str, outcome: str = "approve", **changes) -> str:
+        """Open the sandbox's payment window with the pay page's own request and decide it."""
+        params = self.pay_request(merchant_uid) | changes
+        opened = self.client.post(
+            "/sandbox/window",
+            data={
+                "merchant_code": "imp00000000",
+                "params": json.dumps(params),
+                "mode": "iframe",
+                "channel": "pc",
+                "origin": "http://shop.test",
+            },
+        )
+        assert opened.status_code == 303, opened.get_data(as_text=True)
+        imp_uid = opened.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+        decided = self.client.post(
+            f"/sandbox/window/{imp_uid}/{outcome}", data={"reason": "한도초과"}
+        )
+        assert decided.status_code == 200
+        return imp_uid
+
+    def complete(self, imp_uid, merchant_uid, token: str | None = None):
+        return self.client.post(
+            "/payments/complete",
+            json={"imp_uid": imp_uid, "merchant_uid": merchant_uid},
+            headers={"X-CSRFToken": token or self.csrf_token()},
+        )
+
+
+@pytest.fixture
+def shopper(client):
+    return Shopper(client)

@@ -1,0 +1,75 @@
+"""Modes and settings: sandbox by default, live only with every PortOne key."""
+
+import pytest
+
+from shop import create_app
+from shop.config import ConfigError, local_secret_key
+
+LIVE_KEYS = {"IMP_CODE": "imp12345678", "IMP_KEY": "1234567890123456", "IMP_SECRET": "s" * 40}
+
+
+@pytest.fixture(autouse=True)
+def no_portone_environment(monkeypatch, tmp_path):
+    for name in ("PAYMENT_MODE", "IMP_CODE", "IMP_KEY", "IMP_SECRET", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def make(tmp_path, **settings):
+    return create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "SANDBOX_DATABASE": str(tmp_path / "s.db")} | settings
+    )
+
+
+def test_without_keys_the_shop_runs_in_sandbox_mode(tmp_path):
+    app = make(tmp_path)
+    assert app.config["PAYMENT_MODE"] == "sandbox"
+    assert app.config["PORTONE_SDK_URL"] == "/sandbox/iamport.payment.js"
+    with app.test_client().get("/sandbox/iamport.payment.js") as response:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("missing", ["IMP_CODE", "IMP_KEY", "IMP_SECRET"])
+def test_live_mode_without_a_key_refuses_to_start_and_names_it(tmp_path, missing):
+    keys = {name: value for name, value in LIVE_KEYS.items() if name != missing}
+    with pytest.raises(ConfigError, match=missing):
+        make(tmp_path, PAYMENT_MODE="live", **keys)
+
+
+def test_live_mode_calls_portone_and_mounts_no_sandbox(tmp_path):
+    app = make(tmp_path, **LIVE_KEYS)
+    assert app.config["PAYMENT_MODE"] == "live"
+    assert app.extensions["portone"].base_url == "https://api.iamport.kr"
+    assert app.config["PORTONE_SDK_URL"].startswith("https://cdn.iamport.kr/")
+    assert "sandbox_app" not in app.extensions
+    assert app.test_client().get("/sandbox/iamport.payment.js").status_code == 404
+
+
+def test_environment_settings_stay_strings(tmp_path, monkeypatch):
+    for name, value in LIVE_KEYS.items():
+        monkeypatch.setenv(name, value)
+    app = make(tmp_path)
+    assert app.config["IMP_KEY"] == "1234567890123456"
+    assert app.config["PAYMENT_MODE"] == "live"
+
+
+def test_an_unknown_mode_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="sandbox 또는 live"):
+        make(tmp_path, PAYMENT_MODE="production")
+
+
+def test_postgres_urls_use_psycopg(tmp_path):
+    app = make(tmp_path, DATABASE_URL="postgres://u@h/db")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_a_generated_secret_key_is_kept_and_private(tmp_path):
+    first, second = local_secret_key(tmp_path), local_secret_key(tmp_path)
+    assert first == second
+    assert len(first) == 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_init_db_and_seed_can_run_twice(runner):
+    assert "준비했습니다" in runner.invoke(args=["init-db"]).output
+    result = runner.invoke(args=["seed"])
+    assert "데모 상품 0개를 추가했습니다 (이미 있던 상품 6개)" in result.output
