@@ -8,6 +8,7 @@ Repeating a sync, or running two at once, applies each transition and its side e
 
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -58,26 +59,49 @@ class SyncResult:
 
 
 def sync_payment(
-    gateway: PortOne, imp_uid: str, source: str, claimed_merchant_uid: str | None = None
+    gateway: PortOne,
+    imp_uid: str,
+    source: str,
+    claimed_merchant_uid: str | None = None,
+    note: str | None = None,
 ) -> SyncResult:
     """Fetch the payment, apply what it means to its order, record the claim; commit once."""
-    event = PaymentEvent(source=source, imp_uid=imp_uid, claimed_merchant_uid=claimed_merchant_uid)
-    result = _verify(gateway, imp_uid, claimed_merchant_uid, event)
+    event = PaymentEvent(
+        source=source, imp_uid=imp_uid, claimed_merchant_uid=claimed_merchant_uid, detail=note
+    )
+    if not IMP_UID_SHAPE.fullmatch(imp_uid or ""):
+        return _record(event, SyncResult(Outcome.INVALID, detail="imp_uid 형식 오류"))
+    result = _sync(lambda: gateway.get_payment(imp_uid), claimed_merchant_uid, event)
+    return _record(event, result)
+
+
+def sync_latest(
+    gateway: PortOne, merchant_uid: str, source: str, note: str | None = None
+) -> SyncResult:
+    """Sync the newest payment PortOne has for an order (when no imp_uid was given)."""
+    event = PaymentEvent(source=source, claimed_merchant_uid=merchant_uid, detail=note)
+    result = _sync(lambda: gateway.find_payment(merchant_uid), merchant_uid, event)
+    event.imp_uid = result.payment.imp_uid if result.payment else None
+    return _record(event, result)
+
+
+def _record(event: PaymentEvent, result: SyncResult) -> SyncResult:
     event.outcome = result.outcome.value
-    event.detail = event.detail or result.detail
+    details = [part for part in (event.detail, result.detail) if part]
+    event.detail = "; ".join(details)[:500] or None
     db.session.add(event)
     db.session.commit()
     return result
 
 
-def _verify(gateway: PortOne, imp_uid: str, claimed: str | None, event: PaymentEvent) -> SyncResult:
-    if not IMP_UID_SHAPE.fullmatch(imp_uid or ""):
-        return SyncResult(Outcome.INVALID, detail="imp_uid 형식 오류")
+def _sync(
+    fetch: Callable[[], dict[str, Any]], claimed: str | None, event: PaymentEvent
+) -> SyncResult:
     try:
-        fetched = gateway.get_payment(imp_uid)
+        fetched = fetch()
     except GatewayError as error:
         outcome = Outcome.UNKNOWN_PAYMENT if error.not_found else Outcome.UNAVAILABLE
-        return SyncResult(outcome, detail=error.message[:500])
+        return SyncResult(outcome, detail=error.message)
     event.gateway_status = fetched.get("status")
     event.gateway_amount = fetched.get("amount")
 
@@ -85,9 +109,8 @@ def _verify(gateway: PortOne, imp_uid: str, claimed: str | None, event: PaymentE
         select(Order).where(Order.merchant_uid == fetched["merchant_uid"]).with_for_update()
     ).scalar_one_or_none()
     if order is None:
-        return SyncResult(
-            Outcome.UNKNOWN_ORDER, detail=f"gateway merchant_uid {fetched['merchant_uid']}"
-        )
+        detail = f"gateway merchant_uid {fetched['merchant_uid']}"
+        return SyncResult(Outcome.UNKNOWN_ORDER, detail=detail)
     event.order_id = order.id
     payment = _store_payment(order, fetched)
     verdict = _judge(order, fetched)
@@ -136,7 +159,8 @@ def _apply(order: Order, verdict: Outcome, event: PaymentEvent) -> None:
         if moved and target == OrderStatus.PAID:
             _fulfil(order)
         elif not moved:
-            event.detail = f"transition {order.status.value} → {target.value} refused"
+            refused = f"transition {order.status.value} → {target.value} refused"
+            event.detail = "; ".join(filter(None, (event.detail, refused)))
     event.order_status_after = order.status.value
 
 

@@ -100,9 +100,7 @@ class Shopper:
         )
         assert opened.status_code == 303, opened.get_data(as_text=True)
         imp_uid = opened.headers["Location"].rstrip("/").rsplit("/", 1)[1]
-        decided = self.client.post(
-            f"/sandbox/window/{imp_uid}/{outcome}", data={"reason": "한도초과"}
-        )
+        decided = self.client.post(f"/sandbox/window/{imp_uid}/{outcome}", data={"reason": "limit"})
         assert decided.status_code == 200
         return imp_uid
 
