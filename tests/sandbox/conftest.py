@@ -8,7 +8,8 @@ import pytest
 
 from shop.sandbox import create_sandbox_app
 
-SPEC_PATH = Path("/work/shared/reference/portone-v1/v1.openapi.json")
+# The official V1 spec lives in shared/, beside the repository; it is read, never copied.
+SPEC_PATH = Path(__file__).resolve().parents[3] / "shared/reference/portone-v1/v1.openapi.json"
 MERCHANT_CODE = "imp00000000"
 SHOP_ORIGIN = "http://shop.test"
 RETURN_URL = "http://shop.test/payments/return"
