@@ -96,6 +96,14 @@ class Order(db.Model):
     def latest_payment(self) -> "Payment | None":
         return self.payments[-1] if self.payments else None
 
+    @property
+    def paid_payment(self) -> "Payment | None":
+        return next((p for p in reversed(self.payments) if p.status == "paid"), None)
+
+    @property
+    def vbank_payment(self) -> "Payment | None":
+        return next((p for p in reversed(self.payments) if p.vbank_num), None)
+
 
 class OrderLine(db.Model):
     """A product as it was sold: name and price are frozen at checkout."""

@@ -17,18 +17,14 @@ bp = Blueprint("orders", __name__, url_prefix="/orders")
 PAYABLE = (OrderStatus.PENDING, OrderStatus.FAILED)
 
 
-@bp.app_context_processor
-def result_views():
-    return {"describe": describe}
-
-
 def find_order(merchant_uid: str) -> Order:
     return db.one_or_404(select(Order).where(Order.merchant_uid == merchant_uid))
 
 
 @bp.get("/<merchant_uid>")
 def show(merchant_uid: str):
-    return render_template("orders/show.html", order=find_order(merchant_uid), result=None)
+    order = find_order(merchant_uid)
+    return render_template("orders/show.html", order=order, view=describe(order))
 
 
 @bp.get("/<merchant_uid>/pay")

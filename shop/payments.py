@@ -1,8 +1,12 @@
 """Where the browser reports a finished payment window; both routes only ask for a sync."""
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from sqlalchemy import select
 
-from shop.sync import Outcome, SyncResult, sync_payment
+from shop.extensions import db
+from shop.models import Order
+from shop.results import describe
+from shop.sync import Outcome, SyncResult, sync_latest, sync_payment
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 
@@ -58,7 +62,7 @@ def details(result: SyncResult, claimed: str) -> dict:
     if result.outcome == Outcome.FAILED and result.payment and result.payment.fail_reason:
         payload["reason"] = result.payment.fail_reason
     if result.outcome == Outcome.VBANK_ISSUED:
-        payment = result.payment
+        payment = result.order.vbank_payment
         payload["vbank"] = {
             "bank": payment.vbank_name,
             "number": payment.vbank_num,
@@ -74,12 +78,38 @@ def details(result: SyncResult, claimed: str) -> dict:
 
 @bp.get("/complete/mobile")
 def mobile_complete():
-    """m_redirect_url: the query string is a claim; `imp_success` is never trusted."""
-    imp_uid = request.args.get("imp_uid", "")
-    merchant_uid = request.args.get("merchant_uid", "")
-    result = sync_payment(gateway(), imp_uid, "redirect", merchant_uid or None)
-    return render_template(
-        "orders/show.html",
-        order=result.order,
-        result=result,
+    """m_redirect_url: the query string is only a claim; `imp_success` is never trusted.
+
+    Safe to open again, or from another browser: it only syncs and shows the true state.
+    """
+    claim = request.args
+    imp_uid = claim.get("imp_uid", "").strip()
+    merchant_uid = claim.get("merchant_uid", "").strip()
+    note = claimed_result(claim)
+    if imp_uid or not merchant_uid:
+        result = sync_payment(gateway(), imp_uid, "redirect", merchant_uid or None, note)
+    else:  # refused before a window opened: ask PortOne what this order has
+        result = sync_latest(gateway(), merchant_uid, "redirect", note)
+    order = result.order or find_order(merchant_uid)
+    view = describe(order, result, claim.get("error_msg"))
+    return render_template("orders/show.html", order=order, view=view), PAGE_STATUS.get(
+        view.kind, 200
     )
+
+
+PAGE_STATUS = {"invalid": 400, "missing": 404, "mismatch": 409}
+
+
+def claimed_result(claim) -> str:
+    """What the redirect said, kept in the event log (never acted upon)."""
+    success = claim.get("imp_success", claim.get("success"))
+    parts = {"imp_success": success, "error_code": claim.get("error_code")}
+    return " ".join(f"{key}={value}" for key, value in parts.items() if value is not None)[:200]
+
+
+def find_order(merchant_uid: str) -> Order | None:
+    if not merchant_uid:
+        return None
+    return db.session.execute(
+        select(Order).where(Order.merchant_uid == merchant_uid)
+    ).scalar_one_or_none()

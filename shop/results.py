@@ -10,7 +10,7 @@ USER_CANCEL_WORDS = ("사용자가 결제를 취소", "결제를 취소하셨습
 
 @dataclass(frozen=True)
 class ResultView:
-    kind: str  # paid, vbank, failed, closed, pending, checking, forged, mismatch, missing
+    kind: str  # paid, vbank, failed, closed, pending, checking, forged, mismatch, missing, invalid
     title: str
     message: str = ""
     can_retry: bool = False
@@ -55,25 +55,39 @@ BY_OUTCOME = {
         "이 결제에 해당하는 주문이 없습니다. 고객센터로 문의해 주세요.",
     ),
     Outcome.INVALID: ResultView(
-        "missing", "결제 결과를 확인할 수 없습니다", "결제 결과 주소가 올바르지 않습니다."
+        "invalid", "결제 결과를 확인할 수 없습니다", "결제 결과 주소가 올바르지 않습니다."
     ),
 }
 
 
-def describe(order: Order | None, result: SyncResult | None = None) -> ResultView:
-    if result is not None and result.outcome in BY_OUTCOME:
-        return BY_OUTCOME[result.outcome]
+def describe(
+    order: Order | None, result: SyncResult | None = None, error_msg: str | None = None
+) -> ResultView:
+    """`error_msg` is the browser's copy of the PG's message: shown, never acted upon."""
+    outcome = result.outcome if result else None
+    if outcome == Outcome.UNKNOWN_PAYMENT and order is not None:
+        return not_opened(order, error_msg)
+    if outcome in BY_OUTCOME:
+        return BY_OUTCOME[outcome]
     if order is None:
         return BY_OUTCOME[Outcome.INVALID]
     if order.status == OrderStatus.FAILED:
-        return failure(order)
+        return failure(order, error_msg)
     return BY_STATUS[order.status]
 
 
-def failure(order: Order) -> ResultView:
-    reason = order.latest_payment.fail_reason if order.latest_payment else None
+def failure(order: Order, error_msg: str | None) -> ResultView:
+    reason = (order.latest_payment.fail_reason if order.latest_payment else None) or error_msg
     if reason and any(words in reason for words in USER_CANCEL_WORDS):
         return ResultView(
             "closed", "결제를 취소하셨습니다", "결제창을 닫아 결제가 진행되지 않았습니다.", True
         )
     return ResultView("failed", "결제에 실패했습니다", reason or "", True)
+
+
+def not_opened(order: Order, error_msg: str | None) -> ResultView:
+    """PortOne refused the request before any payment existed (no imp_uid came back)."""
+    if order.status not in (OrderStatus.PENDING, OrderStatus.FAILED):
+        return BY_STATUS[order.status]
+    message = error_msg or "결제가 시작되지 않았습니다."
+    return ResultView("failed", "결제창을 열지 못했습니다", message, True)

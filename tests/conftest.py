@@ -85,24 +85,38 @@ class Shopper:
         raw = re.search(r'id="payment-config">(.*?)</script>', page, re.S).group(1)
         return json.loads(raw)["request"]
 
-    def pay_in_window(self, merchant_uid: str, outcome: str = "approve", **changes) -> str:
-        """Open the sandbox's payment window with the pay page's own request and decide it."""
-        params = self.pay_request(merchant_uid) | changes
-        opened = self.client.post(
+    def open_window(self, merchant_uid: str, mode: str = "iframe", request=None, **changes):
+        """POST the pay page's request (or an older copy of it) to the sandbox's window,
+        as iamport.payment.js does."""
+        params = (request or self.pay_request(merchant_uid)) | changes
+        return self.client.post(
             "/sandbox/window",
             data={
                 "merchant_code": "imp00000000",
                 "params": json.dumps(params),
-                "mode": "iframe",
-                "channel": "pc",
+                "mode": mode,
+                "channel": "pc" if mode == "iframe" else "mobile",
                 "origin": "http://shop.test",
             },
         )
+
+    def decide(self, opened, outcome: str):
         assert opened.status_code == 303, opened.get_data(as_text=True)
         imp_uid = opened.headers["Location"].rstrip("/").rsplit("/", 1)[1]
         decided = self.client.post(f"/sandbox/window/{imp_uid}/{outcome}", data={"reason": "limit"})
+        return imp_uid, decided
+
+    def pay_in_window(self, merchant_uid: str, outcome: str = "approve", **changes) -> str:
+        """Pay in the desktop (iframe) window; returns the imp_uid."""
+        imp_uid, decided = self.decide(self.open_window(merchant_uid, **changes), outcome)
         assert decided.status_code == 200
         return imp_uid
+
+    def pay_by_redirect(self, merchant_uid: str, outcome: str = "approve") -> str:
+        """Pay in the full-page (phone) window; returns where PortOne sends the browser back."""
+        _, decided = self.decide(self.open_window(merchant_uid, "redirect"), outcome)
+        assert decided.status_code == 302
+        return decided.headers["Location"]
 
     def complete(self, imp_uid, merchant_uid, token: str | None = None):
         return self.client.post(

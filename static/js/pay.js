@@ -45,6 +45,15 @@ jQuery(function ($) {
     });
   }
 
+  // Coming back with the Back button from a full-page payment window restores this page
+  // from the cache with the button still disabled.
+  $(window).on("pageshow", function (event) {
+    if (event.originalEvent.persisted) {
+      say("");
+      ready();
+    }
+  });
+
   $button.on("click", function () {
     $button.prop("disabled", true).text("결제 진행 중…");
     say("");

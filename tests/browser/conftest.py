@@ -57,25 +57,39 @@ def live_shop(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
+def playwright():
+    with sync_playwright() as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
-def playwright_devices(browser):
-    with sync_playwright() as playwright:
-        yield playwright.devices
+def browser(playwright):
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    yield chromium
+    chromium.close()
+
+
+def new_page(browser, **options):
+    context = browser.new_context(locale="ko-KR", **options)
+    context.set_default_timeout(10_000)
+    return context.new_page()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 860})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    desktop = new_page(browser, viewport={"width": 1280, "height": 860})
+    yield desktop
+    desktop.context.close()
+
+
+@pytest.fixture
+def phone(browser, playwright):
+    """Chromium emulating an iPhone: its user agent, viewport, touch and pixel ratio."""
+    iphone = dict(playwright.devices["iPhone 13"])
+    iphone.pop("default_browser_type")
+    mobile = new_page(browser, **iphone)
+    yield mobile
+    mobile.context.close()
 
 
 def screenshot(page, name: str) -> None:

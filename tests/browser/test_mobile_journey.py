@@ -1,0 +1,100 @@
+"""A customer on a phone: the payment window is a full page and comes back to m_redirect_url."""
+
+import re
+
+from playwright.sync_api import expect
+
+from shop.models import OrderStatus
+from tests.browser.conftest import screenshot
+from tests.browser.test_desktop_journey import order_status
+
+RETURN_PAGE = re.compile(r"/payments/complete/mobile\?imp_uid=imp_\d+&merchant_uid=ord_\w+")
+
+
+def checkout_on_phone(phone, base_url: str, method: str, shots: bool = False) -> str:
+    phone.goto(base_url + "/products/linen-cushion")
+    if shots:
+        screenshot(phone, "phone-01-product")
+    phone.get_by_role("button", name="바로 구매").tap()
+    phone.get_by_label("이름").fill("이영희")
+    phone.get_by_label("이메일").fill("younghee@example.com")
+    phone.get_by_label("휴대폰 번호").fill("010-9876-5432")
+    phone.get_by_label("우편번호").fill("48058")
+    phone.get_by_label("주소").fill("부산광역시 해운대구 센텀중앙로 97")
+    phone.get_by_label(method).check()
+    if shots:
+        screenshot(phone, "phone-02-checkout")
+    phone.get_by_role("button", name="19,800원 주문하기").tap()
+    expect(phone).to_have_url(re.compile(r"/orders/ord_\w+/pay$"))
+    merchant_uid = phone.url.split("/orders/")[1].split("/")[0]
+    phone.get_by_role("button", name="19,800원 결제하기").tap()
+    expect(phone).to_have_url(re.compile(r"/sandbox/window/imp_\d+$"))  # a full page, no overlay
+    if shots:
+        screenshot(phone, "phone-03-payment-window")
+    return merchant_uid
+
+
+def test_a_phone_purchase_comes_back_paid(live_shop, phone):
+    merchant_uid = checkout_on_phone(phone, live_shop.url, "신용·체크카드", shots=True)
+    phone.get_by_role("button", name="결제 승인").tap()
+
+    expect(phone).to_have_url(RETURN_PAGE)
+    expect(phone.get_by_role("heading", name="결제가 완료되었습니다")).to_be_visible()
+    screenshot(phone, "phone-04-result-paid")
+    assert order_status(live_shop, merchant_uid) == OrderStatus.PAID
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+
+
+def test_a_declined_phone_payment_shows_the_reason(live_shop, phone):
+    merchant_uid = checkout_on_phone(phone, live_shop.url, "신용·체크카드")
+    phone.get_by_label(re.compile("거절 사유")).select_option(label="잔액부족")
+    phone.get_by_role("button", name="결제 거절").tap()
+
+    expect(phone).to_have_url(re.compile(RETURN_PAGE.pattern + ".*error_code=F1007"))
+    expect(phone.get_by_role("heading", name="결제에 실패했습니다")).to_be_visible()
+    expect(phone.get_by_text("[F1007] 잔액부족")).to_be_visible()
+    screenshot(phone, "phone-05-result-declined")
+    assert order_status(live_shop, merchant_uid) == OrderStatus.FAILED
+
+
+def test_closing_the_phone_window_says_it_was_cancelled(live_shop, phone):
+    merchant_uid = checkout_on_phone(phone, live_shop.url, "카카오페이")
+    phone.get_by_role("button", name="결제창 닫기").tap()
+
+    expect(phone.get_by_role("heading", name="결제를 취소하셨습니다")).to_be_visible()
+    screenshot(phone, "phone-06-result-closed")
+    phone.get_by_role("link", name="다시 결제하기").tap()
+    expect(phone.get_by_role("button", name="19,800원 결제하기")).to_be_enabled()
+    assert order_status(live_shop, merchant_uid) == OrderStatus.FAILED
+
+
+def test_a_virtual_account_on_a_phone_shows_the_account(live_shop, phone):
+    merchant_uid = checkout_on_phone(phone, live_shop.url, "가상계좌 (무통장입금)")
+    phone.get_by_role("button", name="가상계좌 발급").tap()
+
+    expect(phone.get_by_role("heading", name="가상계좌가 발급되었습니다")).to_be_visible()
+    expect(phone.get_by_text("신한은행")).to_be_visible()
+    expect(phone.get_by_text("19,800원").first).to_be_visible()
+    screenshot(phone, "phone-07-result-vbank")
+    assert order_status(live_shop, merchant_uid) == OrderStatus.VBANK_ISSUED
+
+
+def test_paypal_redirects_on_a_desktop_too(live_shop, page):
+    page.goto(live_shop.url + "/products/mood-lamp")
+    page.get_by_role("button", name="바로 구매").click()
+    page.get_by_label("이름").fill("John Kim")
+    page.get_by_label("이메일").fill("john@example.com")
+    page.get_by_label("휴대폰 번호").fill("010-1111-2222")
+    page.get_by_label("우편번호").fill("03187")
+    page.get_by_label("주소").fill("서울특별시 종로구 종로 1")
+    page.get_by_label("PayPal").check()
+    page.get_by_role("button", name="45,500원 주문하기").click()
+    page.get_by_role("button", name="45,500원 결제하기").click()
+
+    expect(page).to_have_url(re.compile(r"/sandbox/window/imp_\d+$"))
+    expect(page.locator("iframe")).to_have_count(0)
+    page.get_by_role("button", name="결제 승인").click()
+
+    expect(page).to_have_url(RETURN_PAGE)
+    expect(page.get_by_role("heading", name="결제가 완료되었습니다")).to_be_visible()
+    screenshot(page, "desktop-06-paypal-paid")
