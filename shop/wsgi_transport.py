@@ -6,6 +6,7 @@ under a single synchronous gunicorn worker (which could not answer a request to 
 and from Flask's test client.
 """
 
+import threading
 from io import BytesIO
 from urllib.parse import urlsplit
 
@@ -21,7 +22,26 @@ class WSGIAdapter(BaseAdapter):
         self.app = app
         self.script_name = script_name.rstrip("/")
 
-    def send(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, timeout=None, **kwargs) -> requests.Response:
+        """Answer in this process, but give up after the read timeout as a socket would."""
+        outcome: dict = {}
+
+        def call() -> None:
+            try:
+                outcome["response"] = self._call(request)
+            except BaseException as error:  # re-raised in the caller's thread below
+                outcome["error"] = error
+
+        worker = threading.Thread(target=call, daemon=True)
+        worker.start()
+        worker.join(read_timeout(timeout))
+        if worker.is_alive():
+            raise requests.ReadTimeout(f"no answer from {request.url} in {timeout}")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["response"]
+
+    def _call(self, request: requests.PreparedRequest) -> requests.Response:
         url = urlsplit(request.url)
         path = url.path
         if self.script_name and path.startswith(self.script_name):
@@ -43,6 +63,11 @@ class WSGIAdapter(BaseAdapter):
 
     def close(self) -> None:
         pass
+
+
+def read_timeout(timeout) -> float | None:
+    """requests passes None, one number, or a (connect, read) pair."""
+    return timeout[1] if isinstance(timeout, tuple) else timeout
 
 
 def build_response(request, status: str, headers, body: bytes) -> requests.Response:
