@@ -2,6 +2,7 @@ import json
 import re
 
 import pytest
+import requests
 
 from shop import create_app
 from shop.demo import DEMO_PRODUCTS
@@ -129,3 +130,31 @@ class Shopper:
 @pytest.fixture
 def shopper(client):
     return Shopper(client)
+
+
+class Unreachable(requests.adapters.BaseAdapter):
+    def send(self, request, **kwargs):
+        raise requests.ConnectTimeout("PortOne does not answer")
+
+    def close(self):
+        pass
+
+
+class GatewaySwitch:
+    """Cuts the shop off from the gateway and back, as a network outage would."""
+
+    def __init__(self, gateway):
+        self.session = gateway.session
+        self.prefix = gateway.base_url + "/"
+        self.working = self.session.get_adapter(self.prefix)
+
+    def cut(self):
+        self.session.mount(self.prefix, Unreachable())
+
+    def restore(self):
+        self.session.mount(self.prefix, self.working)
+
+
+@pytest.fixture
+def gateway_link(app):
+    return GatewaySwitch(app.extensions["portone"])

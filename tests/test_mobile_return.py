@@ -127,22 +127,10 @@ def test_a_forged_amount_is_shown_as_not_confirmed(app, shopper, sandbox):
     assert status_of(app, merchant_uid) == OrderStatus.FORGED
 
 
-class Unreachable:
-    def send(self, request, **kwargs):
-        import requests
-
-        raise requests.ConnectTimeout("no answer")
-
-    def close(self):
-        pass
-
-
-def test_an_unanswering_gateway_shows_a_checking_page_that_checks_again(app, shopper):
+def test_an_unanswering_gateway_shows_a_checking_page_that_checks_again(app, shopper, gateway_link):
     merchant_uid = shopper.buy()
     location = shopper.pay_by_redirect(merchant_uid)
-    gateway = app.extensions["portone"]
-    working = gateway.session.get_adapter(gateway.base_url + "/")
-    gateway.session.mount(gateway.base_url + "/", Unreachable())
+    gateway_link.cut()
 
     waiting = shopper.client.get(location)
     page = waiting.get_data(as_text=True)
@@ -151,7 +139,7 @@ def test_an_unanswering_gateway_shows_a_checking_page_that_checks_again(app, sho
     assert '<meta http-equiv="refresh" content="3">' in page
     assert status_of(app, merchant_uid) == OrderStatus.PENDING
 
-    gateway.session.mount(gateway.base_url + "/", working)
+    gateway_link.restore()
     assert "결제가 완료되었습니다" in shopper.client.get(location).get_data(as_text=True)
     assert status_of(app, merchant_uid) == OrderStatus.PAID
 

@@ -92,6 +92,24 @@ def phone(browser, playwright):
     mobile.context.close()
 
 
+def fill_checkout(
+    page,
+    method: str,
+    name="홍길동",
+    email="gildong@example.com",
+    tel="010-4242-4242",
+    postcode="06236",
+    address="서울특별시 강남구 테헤란로 123",
+):
+    """Fill the checkout form as a customer would, by the labels they read."""
+    page.get_by_label("이름").fill(name)
+    page.get_by_label("이메일").fill(email)
+    page.get_by_label("휴대폰 번호").fill(tel)
+    page.get_by_label("우편번호").fill(postcode)
+    page.get_by_label("주소").fill(address)
+    page.get_by_label(method).check()
+
+
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

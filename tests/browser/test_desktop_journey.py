@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import Order, OrderStatus
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import fill_checkout, screenshot
 
 COUNT_IMP_INIT = """
 Object.defineProperty(window, "IMP", {
@@ -39,12 +39,7 @@ def checkout_one_chair(page, base_url: str, shots: bool = False) -> str:
     page.get_by_role("button", name="장바구니 담기").click()
     expect(page.get_by_text("64,900원").first).to_be_visible()
     page.get_by_role("link", name="주문하기").click()
-    page.get_by_label("이름").fill("홍길동")
-    page.get_by_label("이메일").fill("gildong@example.com")
-    page.get_by_label("휴대폰 번호").fill("010-4242-4242")
-    page.get_by_label("우편번호").fill("06236")
-    page.get_by_label("주소").fill("서울특별시 강남구 테헤란로 123")
-    page.get_by_label("신용·체크카드").check()
+    fill_checkout(page, "신용·체크카드")
     if shots:
         screenshot(page, "desktop-02-checkout")
     page.get_by_role("button", name="64,900원 주문하기").click()

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from shop.models import OrderStatus
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import fill_checkout, screenshot
 from tests.browser.test_desktop_journey import order_status
 
 RETURN_PAGE = re.compile(r"/payments/complete/mobile\?imp_uid=imp_\d+&merchant_uid=ord_\w+")
@@ -16,12 +16,15 @@ def checkout_on_phone(phone, base_url: str, method: str, shots: bool = False) ->
     if shots:
         screenshot(phone, "phone-01-product")
     phone.get_by_role("button", name="바로 구매").tap()
-    phone.get_by_label("이름").fill("이영희")
-    phone.get_by_label("이메일").fill("younghee@example.com")
-    phone.get_by_label("휴대폰 번호").fill("010-9876-5432")
-    phone.get_by_label("우편번호").fill("48058")
-    phone.get_by_label("주소").fill("부산광역시 해운대구 센텀중앙로 97")
-    phone.get_by_label(method).check()
+    fill_checkout(
+        phone,
+        method,
+        "이영희",
+        "younghee@example.com",
+        "010-9876-5432",
+        "48058",
+        "부산광역시 해운대구 센텀중앙로 97",
+    )
     if shots:
         screenshot(phone, "phone-02-checkout")
     phone.get_by_role("button", name="19,800원 주문하기").tap()
@@ -82,12 +85,7 @@ def test_a_virtual_account_on_a_phone_shows_the_account(live_shop, phone):
 def test_paypal_redirects_on_a_desktop_too(live_shop, page):
     page.goto(live_shop.url + "/products/mood-lamp")
     page.get_by_role("button", name="바로 구매").click()
-    page.get_by_label("이름").fill("John Kim")
-    page.get_by_label("이메일").fill("john@example.com")
-    page.get_by_label("휴대폰 번호").fill("010-1111-2222")
-    page.get_by_label("우편번호").fill("03187")
-    page.get_by_label("주소").fill("서울특별시 종로구 종로 1")
-    page.get_by_label("PayPal").check()
+    fill_checkout(page, "PayPal", name="John Kim", email="john@example.com")
     page.get_by_role("button", name="45,500원 주문하기").click()
     page.get_by_role("button", name="45,500원 결제하기").click()
 
