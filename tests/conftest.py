@@ -8,6 +8,7 @@ from shop import create_app
 from shop.demo import DEMO_PRODUCTS
 from shop.extensions import db
 from shop.models import Product
+from tests.spec_check import spec_checked
 
 BUYER = {
     "buyer_name": "홍길동",
@@ -34,7 +35,7 @@ def app(tmp_path):
         db.create_all()
         db.session.add_all(Product(**item) for item in DEMO_PRODUCTS)
         db.session.commit()
-    return app
+    yield from spec_checked(app, app.extensions.get("sandbox_app"))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import os
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from . import api, window
+from . import api, dashboard, switchboard, window
 from .store import SandboxStore
 
 DEFAULTS = {
@@ -18,6 +18,10 @@ DEFAULTS = {
     "SANDBOX_IMP_SECRET": "sandbox_secret",
     "SANDBOX_MERCHANT_CODE": "imp00000000",
     "SANDBOX_MERCHANT_NAME": "데모 상점",
+    # Where webhooks go when a payment has no notice_url; None sends none (and logs that).
+    "SANDBOX_WEBHOOK_URL": None,
+    "SANDBOX_WEBHOOK_FORMAT": "json",  # or "form"; the dashboard's switch overrides it
+    "SANDBOX_WEBHOOK_RETRY_INTERVAL": 60,  # seconds between re-deliveries, as PortOne's
 }
 
 # PortOne's texts for these are unknown; the sandbox answers in the same envelope with its own.
@@ -37,6 +41,8 @@ def create_sandbox_app(config: dict | None = None) -> Flask:
     app.extensions["sandbox"] = SandboxStore(database_path(app))
     app.register_blueprint(api.bp)
     app.register_blueprint(window.bp)
+    app.register_blueprint(dashboard.bp)
+    app.before_request(switchboard.disturb_api)
     app.register_error_handler(HTTPException, handle_http_error)
     return app
 
@@ -50,7 +56,7 @@ def database_path(app: Flask) -> str:
 
 def handle_http_error(error: HTTPException):
     """Browser pages get an HTML page; everything else, unknown routes included, the envelope."""
-    if request.blueprint == "window":
+    if request.blueprint in ("window", "dashboard"):
         return render_template("sandbox/error.html", error=error), error.code
     message = ERROR_MESSAGES.get(error.code, error.name)
     response = api.failure(message, error.code)

@@ -11,6 +11,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
 TOKEN_LIFETIME = 30 * 60
 TOKEN_GRACE_PERIOD = 60
@@ -36,6 +37,15 @@ SCHEMA = (
     " started_at INTEGER NOT NULL, paid_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
     " payment TEXT NOT NULL, checkout TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS payments_by_merchant_uid ON payments (merchant_uid)",
+    # The webhook log (webhooks.py) and the fault switches (switchboard.py).
+    "CREATE TABLE IF NOT EXISTS deliveries ("
+    " id INTEGER PRIMARY KEY, imp_uid TEXT NOT NULL, merchant_uid TEXT NOT NULL,"
+    " status TEXT NOT NULL, url TEXT, content_type TEXT, body TEXT NOT NULL,"
+    " attempt INTEGER NOT NULL, resend INTEGER NOT NULL, duplicate INTEGER NOT NULL,"
+    " outcome TEXT NOT NULL, response_status INTEGER, response_body TEXT, error TEXT,"
+    " sent_at INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS deliveries_by_imp_uid ON deliveries (imp_uid)",
+    "CREATE TABLE IF NOT EXISTS switches (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
 
@@ -282,10 +292,7 @@ class SandboxStore:
 
     def payment_and_checkout(self, imp_uid: str) -> tuple[dict, dict] | None:
         with self._connection() as db:
-            row = db.execute(
-                "SELECT payment, checkout FROM payments WHERE imp_uid = ?", (imp_uid,)
-            ).fetchone()
-        return (json.loads(row["payment"]), json.loads(row["checkout"])) if row else None
+            return read_payment(db, imp_uid)
 
     def find_payment(
         self, merchant_uid: str, status: str | None = None, sorting: str = "-started"
@@ -313,31 +320,298 @@ class SandboxStore:
     ) -> tuple[dict, dict] | None:
         """Apply the window's decision once; a payment already decided is returned unchanged."""
         with self._transaction() as db:
-            row = db.execute(
-                "SELECT payment, checkout FROM payments WHERE imp_uid = ?", (imp_uid,)
-            ).fetchone()
-            if row is None:
+            found = read_payment(db, imp_uid)
+            if found is None:
                 return None
-            payment, checkout = json.loads(row["payment"]), json.loads(row["checkout"])
+            payment, checkout = found
             if is_decided(payment, checkout):
                 return payment, checkout
             payment |= changes
             checkout |= {"outcome": outcome, "error_code": error_code}
-            db.execute(
-                "UPDATE payments SET status = ?, paid_at = ?, updated_at = ?, payment = ?,"
-                " checkout = ? WHERE imp_uid = ?",
-                (
-                    payment["status"],
-                    payment["paid_at"],
-                    self.now(),
-                    json.dumps(payment, ensure_ascii=False),
-                    json.dumps(checkout, ensure_ascii=False),
-                    imp_uid,
-                ),
-            )
+            write_payment(db, payment, checkout, self.now())
         return payment, checkout
+
+    # Lists and cancels (lookups of many payments, POST /payments/cancel)
+
+    def order_payments(
+        self,
+        merchant_uid: str,
+        status: str | None = None,
+        sorting: str = "-started",
+        page: int = 1,
+        limit: int = 20,
+    ) -> tuple[int, list[dict]]:
+        """One page of an order's payments, optionally in one status, and how many there are."""
+        where, arguments = "merchant_uid = ?", (merchant_uid,)
+        if status is not None:
+            where, arguments = f"{where} AND status = ?", (*arguments, status)
+        return self._page(where, arguments, sorting, page, limit)
+
+    def payments_in_status(
+        self,
+        status: str,
+        since: int,
+        until: int,
+        sorting: str = "-started",
+        page: int = 1,
+        limit: int = 20,
+    ) -> tuple[int, list[dict]]:
+        """One page of the payments in a status (or `all`) whose moment of that status lies
+        in [since, until], and how many there are."""
+        where, arguments = f"{STATUS_MOMENTS[status]} BETWEEN ? AND ?", (since, until)
+        if status != "all":
+            where, arguments = f"{where} AND status = ?", (*arguments, status)
+        return self._page(where, arguments, sorting, page, limit)
+
+    def _page(
+        self, where: str, arguments: tuple, sorting: str, page: int, limit: int
+    ) -> tuple[int, list[dict]]:
+        with self._connection() as db:
+            db.execute("BEGIN")  # one snapshot, so the count and the page agree
+            query = f"FROM payments WHERE {where}"
+            total = db.execute(f"SELECT count(*) {query}", arguments).fetchone()[0]
+            rows = db.execute(
+                f"SELECT payment {query} ORDER BY {SORTINGS[sorting]} LIMIT ? OFFSET ?",
+                (*arguments, limit, (page - 1) * limit),
+            ).fetchall()
+        return total, [json.loads(row["payment"]) for row in rows]
+
+    def cancellable_payment(self, merchant_uid: str) -> dict | None:
+        """The payment a cancel by merchant_uid is about: the order's newest paid or partly
+        cancelled payment; else, so that the refusal gives the real reason, its newest fully
+        cancelled one, else its newest of any status."""
+        with self._connection() as db:
+            row = db.execute(
+                "SELECT payment FROM payments WHERE merchant_uid = ? ORDER BY CASE"
+                " WHEN status = 'paid' THEN 0 WHEN status = 'cancelled' AND"
+                " json_extract(payment, '$.cancel_amount') < json_extract(payment, '$.amount')"
+                " THEN 0 WHEN status = 'cancelled' THEN 1 ELSE 2 END,"
+                " started_at DESC, rowid DESC LIMIT 1",
+                (merchant_uid,),
+            ).fetchone()
+        return json.loads(row["payment"]) if row else None
+
+    def cancel(
+        self,
+        imp_uid: str,
+        amount: float | None = None,
+        reason: str | None = None,
+        checksum: float | None = None,
+        refund: dict | None = None,
+    ) -> tuple[dict, str]:
+        """Cancel part or all of a payment, as POST /payments/cancel and the console do.
+
+        `amount` None or 0 cancels all that is left. `checksum`, when given, must equal what is
+        left before this cancel. `refund` maps refund_holder, refund_bank and refund_account,
+        which a virtual account payment needs. Returns the updated payment and the new
+        cancellation's id; raises CancelRefused (nothing changed) when PortOne would refuse.
+        Checked and written in one IMMEDIATE transaction, so concurrent cancels queue up and
+        never take more than is left.
+        """
+        with self._transaction() as db:
+            found = read_payment(db, imp_uid)
+            if found is None:
+                raise CancelRefused(1, CANCEL_NOT_FOUND)
+            payment, checkout = found
+            taken = cancellable_amount(payment, amount, checksum, refund)
+            # Guesses: the id's format is the sandbox's; the PG's cancel keeps the payment's tid.
+            now, cancellation_id = self.now(), f"sandbox_cancel_{random_digits(12)}"
+            cancellation = {
+                "pg_tid": payment["pg_tid"] or f"sandbox{random_digits(16)}",
+                "amount": plain_number(taken),
+                "cancelled_at": now,
+                "reason": reason,
+                # The sandbox's receipt page shows the payment with its cancels.
+                "receipt_url": payment["receipt_url"],
+                "cancellation_id": cancellation_id,
+            }
+            payment |= {
+                "status": "cancelled",
+                "cancel_amount": plain_number(exact(payment["cancel_amount"]) + taken),
+                "cancelled_at": now,
+                "cancel_reason": reason,
+                "cancel_history": [*payment["cancel_history"], cancellation],
+                "cancel_receipt_urls": payment["cancel_receipt_urls"]
+                + ([payment["receipt_url"]] if payment["receipt_url"] else []),
+            }
+            write_payment(db, payment, checkout, now)
+        return payment, cancellation_id
+
+    # Webhook log, switches and console actions (webhooks.py, switchboard.py, dashboard.py)
+
+    def log_delivery(self, **fields: object) -> dict:
+        """Append one webhook attempt (or a note that none was made) to the log."""
+        row = {"attempt": 1, "resend": False, "duplicate": False, "sent_at": self.now()} | fields
+        with self._transaction() as db:
+            row["id"] = db.execute(
+                f"INSERT INTO deliveries ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values()),
+            ).lastrowid
+        return row
+
+    def deliveries(self, imp_uid: str | None = None, limit: int = 500) -> list[dict]:
+        """The last `limit` logged attempts, of one payment or of all, oldest first."""
+        where, arguments = ("WHERE imp_uid = ?", (imp_uid,)) if imp_uid else ("", ())
+        with self._connection() as db:
+            rows = db.execute(
+                f"SELECT * FROM (SELECT * FROM deliveries {where} ORDER BY id DESC LIMIT ?)"
+                " ORDER BY id",
+                (*arguments, limit),
+            ).fetchall()
+        return [
+            dict(row) | {"resend": bool(row["resend"]), "duplicate": bool(row["duplicate"])}
+            for row in rows
+        ]
+
+    def switches(self) -> dict[str, object]:
+        """The switches that are on; a switch that is off has no row."""
+        with self._connection() as db:
+            rows = db.execute("SELECT name, value FROM switches").fetchall()
+        return {row["name"]: json.loads(row["value"]) for row in rows}
+
+    def change_switch(self, name: str, change: Callable[[object], object]) -> object:
+        """Replace a switch's value (None: off) in one transaction; returns the value before."""
+        with self._transaction() as db:
+            row = db.execute("SELECT value FROM switches WHERE name = ?", (name,)).fetchone()
+            before = json.loads(row["value"]) if row else None
+            after = change(before)
+            if after is None:
+                db.execute("DELETE FROM switches WHERE name = ?", (name,))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO switches VALUES (?, ?)", (name, json.dumps(after))
+                )
+        return before
+
+    def clear_switches(self) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM switches")
+
+    def revoke_token(self, token: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM tokens WHERE access_token = ?", (token,))
+
+    def update_payment(
+        self, imp_uid: str, change: Callable[[dict, dict], dict | None]
+    ) -> dict | None:
+        """Set the fields change(payment, checkout) returns, in one transaction.
+
+        None when there is no such payment or change returned None; change may raise to refuse,
+        and then nothing is written.
+        """
+        with self._transaction() as db:
+            found = read_payment(db, imp_uid)
+            if found is None:
+                return None
+            payment, checkout = found
+            changes = change(payment, checkout)
+            if not changes:
+                return None
+            payment |= changes
+            write_payment(db, payment, checkout, self.now())
+        return payment
+
+    def reset(self) -> None:
+        """Empty every table of the file: payments, tokens, registrations, log and switches."""
+        with self._transaction() as db:
+            tables = db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            ).fetchall()
+            for (table,) in tables:
+                db.execute(f'DELETE FROM "{table}"')
+
+
+def read_payment(db: sqlite3.Connection, imp_uid: str) -> tuple[dict, dict] | None:
+    row = db.execute(
+        "SELECT payment, checkout FROM payments WHERE imp_uid = ?", (imp_uid,)
+    ).fetchone()
+    return (json.loads(row["payment"]), json.loads(row["checkout"])) if row else None
+
+
+def write_payment(db: sqlite3.Connection, payment: dict, checkout: dict, now: int) -> None:
+    """Store both documents and the columns that lookups filter and sort on."""
+    db.execute(
+        "UPDATE payments SET status = ?, paid_at = ?, updated_at = ?, payment = ?, checkout = ?"
+        " WHERE imp_uid = ?",
+        (
+            payment["status"],
+            payment["paid_at"],
+            now,
+            json.dumps(payment, ensure_ascii=False),
+            json.dumps(checkout, ensure_ascii=False),
+            payment["imp_uid"],
+        ),
+    )
 
 
 def is_decided(payment: dict, checkout: dict) -> bool:
     """Whether the window is done: a decision was taken, or the payment left `ready` otherwise."""
     return checkout["outcome"] is not None or payment["status"] != "ready"
+
+
+# Lists and cancels
+
+# The moment /payments/status/{payment_status} compares with `from` and `to`.
+STATUS_MOMENTS = {
+    "all": "started_at",
+    "ready": "started_at",
+    "paid": "paid_at",
+    "cancelled": "json_extract(payment, '$.cancelled_at')",
+    "failed": "json_extract(payment, '$.failed_at')",
+}
+REFUND_FIELDS = ("refund_holder", "refund_bank", "refund_account")
+
+CANCEL_NOT_FOUND = "취소할 결제건이 존재하지 않습니다."
+ALREADY_CANCELLED = "이미 전액취소된 주문입니다."
+# The PG's refusal, worded as KakaoPay's reaches merchants through PortOne.
+AMOUNT_OVER_CANCELLABLE = (
+    "결제취소에 실패하였습니다. (requested cancel amount is bigger than cancelable amount)"
+)
+# Guesses: PortOne's texts for these refusals are not documented.
+CANCEL_NOT_PAID = "결제가 완료되지 않은 결제건은 취소할 수 없습니다."
+CHECKSUM_MISMATCH = "취소 가능 잔액(checksum)이 포트원에 기록된 취소 가능 잔액과 일치하지 않습니다."
+REFUND_ACCOUNT_REQUIRED = (
+    "가상계좌 결제건을 환불하려면 환불계좌 정보(refund_holder, refund_bank, refund_account)를"
+    " 지정해주셔야합니다."
+)
+NEGATIVE_CANCEL_AMOUNT = "취소 요청금액(amount)은 0 이상이어야 합니다."
+
+
+class CancelRefused(Exception):
+    """A cancel PortOne refuses: `code` (1, or -1 when the PG refuses) and `message` for the
+    envelope, which goes out with HTTP 200."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def exact(amount: float) -> Decimal:
+    """Money as a Decimal, so partial cancels of fractional currencies add up exactly."""
+    return Decimal(str(amount))
+
+
+def plain_number(amount: Decimal) -> int | float:
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def cancellable_amount(
+    payment: dict, amount: float | None, checksum: float | None, refund: dict | None
+) -> Decimal:
+    """What a cancel takes off the payment, after PortOne's checks (their order is ours)."""
+    if payment["status"] not in ("paid", "cancelled"):
+        raise CancelRefused(1, CANCEL_NOT_PAID)
+    left = exact(payment["amount"]) - exact(payment["cancel_amount"])
+    if left <= 0:
+        raise CancelRefused(1, ALREADY_CANCELLED)
+    if amount is not None and amount < 0:
+        raise CancelRefused(1, NEGATIVE_CANCEL_AMOUNT)
+    if checksum is not None and exact(checksum) != left:
+        raise CancelRefused(1, CHECKSUM_MISMATCH)
+    if payment["pay_method"] == "vbank" and not all((refund or {}).get(f) for f in REFUND_FIELDS):
+        raise CancelRefused(1, REFUND_ACCOUNT_REQUIRED)
+    requested = exact(amount) if amount else left
+    if requested > left:
+        raise CancelRefused(-1, AMOUNT_OVER_CANCELLABLE)
+    return requested

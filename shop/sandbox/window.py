@@ -2,16 +2,19 @@
 
 The window plays both PortOne and the PG: it checks the request, records the payment as `ready`,
 lets the tester approve, decline or close it, and sends the result back the way PortOne does,
-by postMessage to the shop's page (iframe) or by a 302 to m_redirect_url (redirect).
+by postMessage to the shop's page (iframe) or by a 302 to m_redirect_url (redirect). An approval
+and an issued virtual account also send their webhook (webhooks.py); a failure sends none.
 """
 
 import json
+import threading
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
 
+from . import switchboard, webhooks
 from .store import SandboxStore, is_decided, normalize_amount, random_digits
 
 bp = Blueprint("window", __name__)
@@ -38,6 +41,12 @@ ALREADY_PAID = ("F1002", "이미 결제가 이루어진 거래건입니다.")
 PREPARED_MISMATCH = ("F1003", "사전등록된 결제정보와 결제요청 금액 또는 통화가 일치하지 않습니다.")
 # PortOne's text for a closed window; the code is the sandbox's.
 WINDOW_CLOSED = ("F1000", "사용자가 결제를 취소하셨습니다")
+# Faults the switchboard turns on. PortOne documents neither code nor text: both are guesses.
+PG_MISCONFIGURED = (
+    "F0020",
+    "[PG] 상점아이디(MID) 설정 오류로 결제창을 열 수 없습니다. PG사 계약 정보를 확인해주세요.",
+)
+APPROVAL_PENDING = ("F1010", "PG사의 승인 확인이 늦어지고 있습니다. 승인되면 결제완료로 바뀝니다.")
 
 
 class Decline(NamedTuple):
@@ -137,11 +146,6 @@ def script():
     return current_app.send_static_file("sandbox/iamport.payment.js")
 
 
-@bp.get("/")
-def index():
-    return render_template("sandbox/index.html", payments=store().recent_payments())
-
-
 @bp.get("/receipts/<imp_uid>")
 def receipt(imp_uid):
     payment = store().get_payment(imp_uid) or abort(404)
@@ -155,12 +159,14 @@ def open_window():
         "mode": "redirect" if request.form.get("mode") == "redirect" else "iframe",
         "origin": request.form.get("origin"),
         "m_redirect_url": text(params.get("m_redirect_url")),
-        "notice_url": text(params.get("notice_url")),
+        "notice_url": notice_url(params.get("notice_url")),
         "vbank_due": text(params.get("vbank_due")),
     }
     refusal = malformed_request(params, checkout) or order_refusal(params)
     if refusal:
         return deliver(refusal_rsp(params, *refusal), checkout)
+    if switchboard.take(store(), "window_fails_to_open"):
+        return pg_failure(params, checkout)
     payment = store().insert_payment(checkout=checkout, **payment_fields(params))
     return redirect(url_for(".show", imp_uid=payment["imp_uid"]), 303)
 
@@ -183,6 +189,9 @@ def decide(imp_uid, outcome):
             abort(400)
         changes, error_code = OUTCOMES[outcome](payment, checkout)
         payment, checkout = store().settle(imp_uid, outcome, changes, error_code)
+        # settle keeps only the first decision; this one was kept if its fresh pg_tid is stored.
+        if payment["status"] != "failed" and payment["pg_tid"] == changes.get("pg_tid"):
+            webhooks.notify(payment, payment["status"])
     return deliver(result_rsp(payment, checkout), checkout)
 
 
@@ -192,6 +201,13 @@ def load(imp_uid: str) -> tuple[dict, dict]:
 
 def text(value: object) -> str | None:
     return None if value is None or value == "" else str(value)
+
+
+def notice_url(value: object) -> str | list[str] | None:
+    """One webhook URL, or a list of them as the old SDK allowed."""
+    if isinstance(value, list):
+        return [str(url) for url in value if url] or None
+    return text(value)
 
 
 def requested_params() -> dict:
@@ -311,7 +327,39 @@ def approve(payment: dict, checkout: dict) -> tuple[dict, str | None]:
         changes |= {"apply_num": random_digits(8), "card_number": f"536181******{random_digits(4)}"}
     elif payment["pay_method"] == "trans":
         changes |= TEST_BANK
+    reported_amount = switchboard.take(store(), "window_reported_amount")
+    if reported_amount:
+        changes["amount"] = reported_amount
+    late = switchboard.take(store(), "window_late_approval_seconds")
+    if late:
+        approve_later(payment["imp_uid"], changes, late)
+        code, message = APPROVAL_PENDING
+        failure = {"status": "failed", "failed_at": changes["paid_at"], "pg_tid": changes["pg_tid"]}
+        return failure | {"fail_reason": f"[{code}] {message}"}, code
     return changes, None
+
+
+def approve_later(imp_uid: str, approval: dict, seconds: int) -> None:
+    app = current_app._get_current_object()
+    timer = threading.Timer(seconds, late_approval, (app, imp_uid, approval))
+    timer.name, timer.daemon = f"sandbox-late-approval-{imp_uid}", True
+    timer.start()
+
+
+def late_approval(app: Flask, imp_uid: str, approval: dict) -> None:
+    """The PG approves after the window reported a failure (PortOne documents this for
+    PaymentWall): the payment turns paid and the paid webhook goes out. Keeping failed_at is a
+    guess; fail_reason goes back to null, as the spec says it is outside `failed`."""
+
+    def approved(payment: dict, checkout: dict) -> dict | None:
+        if payment["status"] != "failed" or payment["pg_tid"] != approval["pg_tid"]:
+            return None
+        return approval | {"paid_at": store().now(), "fail_reason": None}
+
+    with app.app_context():
+        payment = store().update_payment(imp_uid, approved)
+        if payment:
+            webhooks.notify(payment, "paid")
 
 
 def decline(payment: dict, checkout: dict) -> tuple[dict, str | None]:
@@ -351,6 +399,24 @@ def fits_pay_method(outcome: str, pay_method: str) -> bool:
 
 
 OUTCOMES = {"approve": approve, "decline": decline, "vbank": issue_vbank, "close": close}
+
+
+def pg_failure(params: dict, checkout: dict):
+    """The switched-on PG error: no window, and the attempt is kept as a failed payment.
+
+    A guess: by the time a PG refuses, PortOne has already numbered the attempt, so the browser
+    gets an imp_uid and the payment is `failed`. As for every failure, no webhook.
+    """
+    code, message = PG_MISCONFIGURED
+    checkout |= {"outcome": "pg_error", "error_code": code}
+    payment = store().insert_payment(
+        checkout=checkout,
+        **payment_fields(params),
+        status="failed",
+        failed_at=store().now(),
+        fail_reason=f"[{code}] {message}",
+    )
+    return deliver(result_rsp(payment, checkout), checkout)
 
 
 def refusal_rsp(params: dict, code: str, message: str) -> dict:

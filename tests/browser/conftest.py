@@ -11,6 +11,7 @@ from shop import create_app
 from shop.demo import DEMO_PRODUCTS
 from shop.extensions import db
 from shop.models import Product
+from tests.spec_check import spec_checked
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -51,7 +52,7 @@ def live_shop(tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.url = url
-    yield app
+    yield from spec_checked(app, app.extensions.get("sandbox_app"))
     server.shutdown()
     thread.join(timeout=5)
 

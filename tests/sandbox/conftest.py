@@ -1,15 +1,13 @@
 import json
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import jsonschema
 import pytest
 
 from shop.sandbox import create_sandbox_app
+from tests import spec_check
+from tests.sandbox.webhook_receiver import Receiver
 
-# The official V1 spec lives in shared/, beside the repository; it is read, never copied.
-SPEC_PATH = Path(__file__).resolve().parents[3] / "shared/reference/portone-v1/v1.openapi.json"
 MERCHANT_CODE = "imp00000000"
 SHOP_ORIGIN = "http://shop.test"
 RETURN_URL = "http://shop.test/payments/return"
@@ -96,7 +94,7 @@ def app(tmp_path, clock):
         {"TESTING": True, "SANDBOX_DATABASE": str(tmp_path / "sandbox.sqlite")}
     )
     app.extensions["sandbox"].clock = clock
-    return app
+    yield from spec_check.spec_checked(app, app)
 
 
 @pytest.fixture
@@ -127,38 +125,20 @@ def window(client):
     return Window(client)
 
 
-def adapt_to_live_api(schema: dict) -> None:
-    """Make the Swagger 2.0 definitions say what the live API sends.
-
-    Swagger 2.0 cannot mark a property nullable, yet PortOne sends null for every unset string
-    and for card_type (its description says so); the spec also writes maxLength as strings.
-    """
-    for name, prop in schema.get("properties", {}).items():
-        if isinstance(prop.get("maxLength"), str):
-            prop["maxLength"] = int(prop["maxLength"])
-        if prop.get("type") == "string" or name == "card_type":
-            prop["type"] = [prop["type"], "null"]
-        adapt_to_live_api(prop)
-
-
 @pytest.fixture(scope="session")
 def definitions() -> dict:
-    definitions = json.loads(SPEC_PATH.read_text(encoding="utf-8"))["definitions"]
-    for definition in definitions.values():
-        adapt_to_live_api(definition)
-        if "properties" in definition:
-            definition.setdefault("type", "object")
-    # The spec gives the prepare object the required list of a paged list: a copy-paste slip.
-    definitions["PaymentPrepareAnnotation"]["required"] = ["merchant_uid", "amount", "currency"]
-    return definitions
+    return spec_check.definitions()
 
 
 @pytest.fixture(scope="session")
-def validate(definitions):
+def validate():
     """validate(instance, "PaymentAnnotation") raises ValidationError unless it fits the spec."""
+    return spec_check.validate
 
-    def validate(instance: object, definition: str) -> None:
-        schema = {"$ref": f"#/definitions/{definition}", "definitions": definitions}
-        jsonschema.Draft4Validator(schema).validate(instance)
 
-    return validate
+@pytest.fixture
+def receiver(app):
+    """The merchant's webhook endpoint, set as the sandbox's webhook URL, with quick retries."""
+    with Receiver() as receiver:
+        app.config.update(SANDBOX_WEBHOOK_URL=receiver.url, SANDBOX_WEBHOOK_RETRY_INTERVAL=0.05)
+        yield receiver

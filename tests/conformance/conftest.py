@@ -1,0 +1,82 @@
+"""PortOne's own Python client against the sandbox, served on a real local socket, and against
+PortOne's real API when the environment provides credentials for it."""
+
+import os
+import threading
+from dataclasses import dataclass
+
+import pytest
+from iamport import Iamport
+from werkzeug.serving import make_server
+
+from shop.sandbox import create_sandbox_app
+from shop.sandbox.store import SandboxStore
+from tests.spec_check import spec_checked
+
+REAL_API_URL = "https://api.iamport.kr/"
+
+
+@dataclass
+class Target:
+    """Where the client talks to: `store` is the sandbox's, None for the real API."""
+
+    name: str
+    url: str
+    client: Iamport
+    store: SandboxStore | None
+
+
+@pytest.fixture
+def sandbox_app(tmp_path):
+    app = create_sandbox_app(
+        {"TESTING": True, "SANDBOX_DATABASE": str(tmp_path / "sandbox.sqlite")}
+    )
+    yield from spec_checked(app, app)
+
+
+@pytest.fixture
+def sandbox_url(sandbox_app):
+    """The sandbox on 127.0.0.1 with a port of its own; the client adds paths to this URL."""
+    server = make_server("127.0.0.1", 0, sandbox_app, threaded=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def real_api() -> tuple[str, str, str]:
+    key = os.environ.get("PORTONE_CONFORMANCE_IMP_KEY")
+    secret = os.environ.get("PORTONE_CONFORMANCE_IMP_SECRET")
+    if not (key and secret):
+        pytest.skip(
+            "PortOne's real API runs only with PORTONE_CONFORMANCE_IMP_KEY and"
+            " PORTONE_CONFORMANCE_IMP_SECRET set (optionally PORTONE_CONFORMANCE_URL)"
+        )
+    url = os.environ.get("PORTONE_CONFORMANCE_URL") or REAL_API_URL
+    return url.rstrip("/") + "/", key, secret
+
+
+@pytest.fixture(params=["sandbox", "portone"])
+def target(request):
+    if request.param == "sandbox":
+        app = request.getfixturevalue("sandbox_app")
+        url = request.getfixturevalue("sandbox_url")
+        key, secret = app.config["SANDBOX_IMP_KEY"], app.config["SANDBOX_IMP_SECRET"]
+        store = app.extensions["sandbox"]
+    else:
+        (url, key, secret), store = real_api(), None
+    client = Iamport(key, secret, imp_url=url)
+    yield Target(request.param, url, client, store)
+    client.requests_session.close()
+
+
+@pytest.fixture
+def store(target):
+    """The sandbox's store, to arrange what only a buyer could do (pay); skips the real API."""
+    if target.store is None:
+        pytest.skip("needs a paid payment, which only a buyer can make on PortOne's real API")
+    return target.store

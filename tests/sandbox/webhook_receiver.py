@@ -1,0 +1,78 @@
+"""A merchant's webhook endpoint for tests, and bounded waiting for what happens in threads."""
+
+import json
+import threading
+import time
+from urllib.parse import parse_qsl
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+
+class Receiver:
+    """An HTTP server on 127.0.0.1 that records each request and answers as told."""
+
+    def __init__(self, path: str = "/portone/webhook") -> None:
+        self.received: list[dict] = []
+        self.statuses: list[int] = []  # answered in order; 200 once they run out
+        self.answer_body = "OK"
+        self.released = threading.Event()  # clear() holds every answer until set()
+        self.released.set()
+        self.server = make_server("127.0.0.1", 0, self.answer, threaded=True)
+        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
+        self.url = self.base_url + path
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def __enter__(self) -> "Receiver":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.released.set()
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+    @Request.application
+    def answer(self, request: Request) -> Response:
+        body = request.get_data(as_text=True)
+        self.received.append(
+            {
+                "path": request.path,
+                "content_type": request.headers.get("Content-Type"),
+                "body": body,
+                "fields": parsed(request.mimetype, body),
+            }
+        )
+        self.released.wait(timeout=5)
+        status = self.statuses.pop(0) if self.statuses else 200
+        return Response(self.answer_body, status)
+
+
+def parsed(mimetype: str, body: str) -> dict:
+    if mimetype == "application/json":
+        return json.loads(body)
+    return dict(parse_qsl(body, strict_parsing=True))
+
+
+def wait_for(condition, timeout: float = 5.0):
+    """Poll `condition` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"waited {timeout} s in vain"
+        time.sleep(0.02)
+    return value
+
+
+def webhook_threads(imp_uid: str) -> list[threading.Thread]:
+    """Threads still delivering a webhook of this payment."""
+    return [t for t in threading.enumerate() if t.name == f"sandbox-webhook-{imp_uid}"]
+
+
+def closed_port_url() -> str:
+    """A local URL nobody listens on: connecting to it is refused at once."""
+    server = make_server("127.0.0.1", 0, lambda environ, start_response: [])
+    port = server.server_port
+    server.server_close()
+    return f"http://127.0.0.1:{port}/portone/webhook"
