@@ -61,17 +61,9 @@ def connect_gateway(app: Flask) -> PortOne:
 def mount_sandbox(app: Flask) -> Flask:
     from shop.sandbox import create_sandbox_app
 
+    settings = {key: value for key, value in app.config.items() if key.startswith("SANDBOX_")}
     sandbox = create_sandbox_app(
-        {
-            key: app.config[key]
-            for key in (
-                "SANDBOX_DATABASE",
-                "SANDBOX_MERCHANT_CODE",
-                "SANDBOX_IMP_KEY",
-                "SANDBOX_IMP_SECRET",
-            )
-        }
-        | {"SANDBOX_MERCHANT_NAME": app.config["SHOP_NAME"], "TESTING": app.testing}
+        settings | {"SANDBOX_MERCHANT_NAME": app.config["SHOP_NAME"], "TESTING": app.testing}
     )
     app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/sandbox": sandbox})
     app.extensions["sandbox_app"] = sandbox
