@@ -90,7 +90,8 @@ def mobile_complete():
         result = sync_payment(gateway(), imp_uid, "redirect", merchant_uid or None, note)
     else:  # refused before a window opened: ask PortOne what this order has
         result = sync_latest(gateway(), merchant_uid, "redirect", note)
-    order = result.order or find_order(merchant_uid)
+    # Only the order this URL names is shown: a leaked imp_uid must not reveal someone else's.
+    order = find_order(merchant_uid)
     view = describe(order, result, claim.get("error_msg"))
     return render_template("orders/show.html", order=order, view=view), PAGE_STATUS.get(
         view.kind, 200

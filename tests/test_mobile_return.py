@@ -166,6 +166,19 @@ def test_a_payment_of_another_order_is_refused_on_a_friendly_page(app, shopper):
     assert status_of(app, other) == OrderStatus.PENDING
 
 
+def test_someone_elses_payment_never_reveals_their_order(app, shopper):
+    victim = shopper.buy(product_id=2)
+    victims_payment = shopper.pay_in_window(victim)
+    attacker = app.test_client()
+    for query in (
+        {"imp_uid": victims_payment, "merchant_uid": "ord_guess"},
+        {"imp_uid": victims_payment},
+    ):
+        page = back(attacker, **query).get_data(as_text=True)
+        assert victim not in page
+        assert "원목 사이드 테이블" not in page
+
+
 def test_a_refusal_before_the_window_shows_the_message_and_a_retry(app, shopper):
     merchant_uid = shopper.buy()
     opened = shopper.open_window(merchant_uid, "redirect", amount=100)  # not the prepared amount
