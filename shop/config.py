@@ -50,6 +50,7 @@ def defaults(instance_path: str) -> dict:
         "SANDBOX_IMP_KEY": "sandbox_key",
         "SANDBOX_IMP_SECRET": "sandbox_secret",
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": None,  # None: secure exactly when SHOP_URL is https
         "SESSION_COOKIE_HTTPONLY": True,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
     }
@@ -73,6 +74,8 @@ def finish(config) -> None:
         raise ConfigError(f"PAYMENT_MODE은 sandbox 또는 live여야 합니다 (현재: {mode!r}).")
     config["PAYMENT_MODE"] = mode
     config["SHOP_URL"] = config["SHOP_URL"].rstrip("/")
+    if config["SESSION_COOKIE_SECURE"] is None:
+        config["SESSION_COOKIE_SECURE"] = config["SHOP_URL"].startswith("https://")
     config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["DATABASE_URL"])
     if mode == "live":
         missing = [name for name in LIVE_REQUIRED if not config[name]]

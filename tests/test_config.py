@@ -52,6 +52,15 @@ def test_environment_settings_stay_strings(tmp_path, monkeypatch):
     assert app.config["PAYMENT_MODE"] == "live"
 
 
+@pytest.mark.parametrize(
+    ("url", "secure"), [("https://shop.example", True), ("http://127.0.0.1:5000", False)]
+)
+def test_the_session_cookie_is_secure_when_the_shop_is_served_over_https(tmp_path, url, secure):
+    app = make(tmp_path, SHOP_URL=url)
+    assert app.config["SESSION_COOKIE_SECURE"] is secure
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
 def test_an_unknown_mode_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="sandbox 또는 live"):
         make(tmp_path, PAYMENT_MODE="production")
