@@ -4,6 +4,9 @@ import pytest
 
 from shop import create_app
 from shop.config import ConfigError, local_secret_key
+from shop.demo import DEMO_PRODUCTS
+from shop.extensions import db
+from shop.models import Order, Product
 
 LIVE_KEYS = {"IMP_CODE": "imp12345678", "IMP_KEY": "1234567890123456", "IMP_SECRET": "s" * 40}
 
@@ -82,3 +85,26 @@ def test_init_db_and_seed_can_run_twice(runner):
     assert "준비했습니다" in runner.invoke(args=["init-db"]).output
     result = runner.invoke(args=["seed"])
     assert "데모 상품 0개를 추가했습니다 (이미 있던 상품 6개)" in result.output
+
+
+def test_live_pages_never_show_the_rest_key_or_secret(tmp_path):
+    app = make(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'live.db'}", **LIVE_KEYS)
+    with app.app_context():
+        db.create_all()
+        db.session.add_all(Product(**item) for item in DEMO_PRODUCTS)
+        order = Order(
+            name="노르웨이 회전 의자", amount=64900, pay_method="card", buyer_name="홍길동",
+            buyer_email="a@example.com", buyer_tel="010-1234-5678", buyer_addr="서울",
+            buyer_postcode="06236",
+        )  # fmt: skip
+        db.session.add(order)
+        db.session.commit()
+        merchant_uid = order.merchant_uid
+    client = app.test_client()
+    pages = ["/", "/products/swivel-chair", "/cart", "/nowhere", f"/orders/{merchant_uid}"]
+    pages.append(f"/orders/{merchant_uid}/pay")
+    for path in pages:
+        page = client.get(path).get_data(as_text=True)
+        assert LIVE_KEYS["IMP_KEY"] not in page, path
+        assert LIVE_KEYS["IMP_SECRET"] not in page, path
+    assert LIVE_KEYS["IMP_CODE"] in page  # the pay page does carry the public merchant code
