@@ -4,7 +4,7 @@ An order is reached by its merchant_uid alone (128 random bits), so a customer c
 from a payment window without the session cookie still sees their order.
 """
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from sqlalchemy import select
 
 from shop.extensions import db
@@ -17,8 +17,15 @@ bp = Blueprint("orders", __name__, url_prefix="/orders")
 PAYABLE = (OrderStatus.PENDING, OrderStatus.FAILED)
 
 
+def order_named(merchant_uid: str) -> Order | None:
+    if not merchant_uid:
+        return None
+    query = select(Order).where(Order.merchant_uid == merchant_uid)
+    return db.session.execute(query).scalar_one_or_none()
+
+
 def find_order(merchant_uid: str) -> Order:
-    return db.one_or_404(select(Order).where(Order.merchant_uid == merchant_uid))
+    return order_named(merchant_uid) or abort(404)
 
 
 @bp.get("/<merchant_uid>")

@@ -1,10 +1,8 @@
 """Where the browser reports a finished payment window; both routes only ask for a sync."""
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
-from sqlalchemy import select
 
-from shop.extensions import db
-from shop.models import Order
+from shop.orders import order_named
 from shop.results import describe
 from shop.sync import Outcome, SyncResult, sync_latest, sync_payment
 
@@ -91,7 +89,7 @@ def mobile_complete():
     else:  # refused before a window opened: ask PortOne what this order has
         result = sync_latest(gateway(), merchant_uid, "redirect", note)
     # Only the order this URL names is shown: a leaked imp_uid must not reveal someone else's.
-    order = find_order(merchant_uid)
+    order = order_named(merchant_uid)
     view = describe(order, result, claim.get("error_msg"))
     return render_template("orders/show.html", order=order, view=view), PAGE_STATUS.get(
         view.kind, 200
@@ -106,11 +104,3 @@ def claimed_result(claim) -> str:
     success = claim.get("imp_success", claim.get("success"))
     parts = {"imp_success": success, "error_code": claim.get("error_code")}
     return " ".join(f"{key}={value}" for key, value in parts.items() if value is not None)[:200]
-
-
-def find_order(merchant_uid: str) -> Order | None:
-    if not merchant_uid:
-        return None
-    return db.session.execute(
-        select(Order).where(Order.merchant_uid == merchant_uid)
-    ).scalar_one_or_none()

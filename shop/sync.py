@@ -87,8 +87,7 @@ def sync_latest(
 
 def _record(event: PaymentEvent, result: SyncResult) -> SyncResult:
     event.outcome = result.outcome.value
-    details = [part for part in (event.detail, result.detail) if part]
-    event.detail = "; ".join(details)[:500] or None
+    _note(event, result.detail)
     db.session.add(event)
     db.session.commit()
     return result
@@ -159,9 +158,13 @@ def _apply(order: Order, verdict: Outcome, event: PaymentEvent) -> None:
         if moved and target == OrderStatus.PAID:
             _fulfil(order)
         elif not moved:
-            refused = f"transition {order.status.value} → {target.value} refused"
-            event.detail = "; ".join(filter(None, (event.detail, refused)))
+            _note(event, f"transition {order.status.value} → {target.value} refused")
     event.order_status_after = order.status.value
+
+
+def _note(event: PaymentEvent, text: str | None) -> None:
+    """Add to what the event says; its column holds 500 characters."""
+    event.detail = "; ".join(filter(None, (event.detail, text)))[:500] or None
 
 
 def _fulfil(order: Order) -> None:
