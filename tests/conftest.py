@@ -3,11 +3,12 @@ import re
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from shop import create_app
 from shop.demo import DEMO_PRODUCTS
 from shop.extensions import db
-from shop.models import Product
+from shop.models import Order, OrderStatus, Product
 from tests.spec_check import spec_checked
 
 BUYER = {
@@ -18,6 +19,12 @@ BUYER = {
     "buyer_addr": "서울특별시 강남구 테헤란로 123",
     "pay_method": "card",
 }
+
+
+def order_status(app, merchant_uid: str) -> OrderStatus:
+    with app.app_context():
+        query = select(Order.status).where(Order.merchant_uid == merchant_uid)
+        return db.session.execute(query).scalar_one()
 
 
 @pytest.fixture

@@ -3,11 +3,10 @@
 import time
 
 import pytest
-from sqlalchemy import select
 
-from shop.extensions import db
-from shop.models import Order, OrderStatus
+from shop.models import OrderStatus
 from shop.sandbox import switchboard
+from tests.conftest import order_status
 
 
 @pytest.fixture
@@ -16,13 +15,6 @@ def switch(sandbox):
         switchboard.set(sandbox, name, value)
 
     return turn_on
-
-
-def status_of(app, merchant_uid) -> OrderStatus:
-    with app.app_context():
-        return db.session.execute(
-            select(Order.status).where(Order.merchant_uid == merchant_uid)
-        ).scalar_one()
 
 
 def test_a_revoked_token_is_replaced_without_the_customer_noticing(app, shopper, switch):
@@ -42,7 +34,7 @@ def test_a_gateway_error_answers_pending_and_a_retry_succeeds(app, shopper, swit
     first = shopper.complete(imp_uid, merchant_uid)
     assert first.status_code == 503
     assert first.json["status"] == "pending"
-    assert status_of(app, merchant_uid) == OrderStatus.PENDING
+    assert order_status(app, merchant_uid) == OrderStatus.PENDING
 
     assert shopper.complete(imp_uid, merchant_uid).json["status"] == "success"
 
@@ -58,7 +50,7 @@ def test_a_hanging_gateway_times_out_into_the_checking_page(app, shopper, switch
 
     assert time.monotonic() - started < 1.5  # the shop gave up; it did not wait 2 s
     assert "결제 결과를 확인하고 있습니다" in page
-    assert status_of(app, merchant_uid) == OrderStatus.PENDING
+    assert order_status(app, merchant_uid) == OrderStatus.PENDING
 
 
 def test_a_slow_gateway_still_verifies(app, shopper, switch):
@@ -77,7 +69,7 @@ def test_a_payment_reporting_another_amount_is_caught_after_the_fact(app, shoppe
 
     assert response.status_code == 422
     assert response.json["status"] == "forgery"
-    assert status_of(app, merchant_uid) == OrderStatus.FORGED
+    assert order_status(app, merchant_uid) == OrderStatus.FORGED
 
 
 def test_a_window_that_fails_to_open_leaves_the_order_payable(app, shopper, switch, sandbox):
@@ -100,10 +92,10 @@ def test_a_late_approval_turns_a_failed_order_paid_when_synced_again(app, shoppe
     location = shopper.pay_by_redirect(merchant_uid)
 
     assert "결제에 실패했습니다" in shopper.client.get(location).get_data(as_text=True)
-    assert status_of(app, merchant_uid) == OrderStatus.FAILED
+    assert order_status(app, merchant_uid) == OrderStatus.FAILED
 
     deadline = time.monotonic() + 5
-    while status_of(app, merchant_uid) != OrderStatus.PAID and time.monotonic() < deadline:
+    while order_status(app, merchant_uid) != OrderStatus.PAID and time.monotonic() < deadline:
         time.sleep(0.2)
         shopper.client.get(location)  # what the customer's reload (or a webhook) would do
-    assert status_of(app, merchant_uid) == OrderStatus.PAID
+    assert order_status(app, merchant_uid) == OrderStatus.PAID

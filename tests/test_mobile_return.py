@@ -9,16 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from shop.extensions import db
-from shop.models import Order, OrderStatus, PaymentEvent, Product
+from shop.models import OrderStatus, PaymentEvent, Product
+from tests.conftest import order_status
 
 RETURN = "/payments/complete/mobile"
-
-
-def status_of(app, merchant_uid) -> OrderStatus:
-    with app.app_context():
-        return db.session.execute(
-            select(Order.status).where(Order.merchant_uid == merchant_uid)
-        ).scalar_one()
 
 
 def last_event(app) -> PaymentEvent:
@@ -46,7 +40,7 @@ def test_an_approved_payment_shows_the_paid_page(app, shopper):
     assert response.status_code == 200
     assert "결제가 완료되었습니다" in page
     assert "영수증 보기" in page
-    assert status_of(app, merchant_uid) == OrderStatus.PAID
+    assert order_status(app, merchant_uid) == OrderStatus.PAID
     assert last_event(app).source == "redirect"
     assert last_event(app).detail == "imp_success=true"
 
@@ -59,7 +53,7 @@ def test_imp_success_true_does_not_make_a_failed_payment_paid(app, shopper):
     ).get_data(as_text=True)
     assert "결제에 실패했습니다" in page
     assert "[F1006] 카드 한도초과" in page
-    assert status_of(app, merchant_uid) == OrderStatus.FAILED
+    assert order_status(app, merchant_uid) == OrderStatus.FAILED
 
 
 def test_imp_success_false_does_not_hide_a_paid_payment(app, shopper):
@@ -73,7 +67,7 @@ def test_imp_success_false_does_not_hide_a_paid_payment(app, shopper):
         error_msg="통신 오류",
     ).get_data(as_text=True)
     assert "결제가 완료되었습니다" in page
-    assert status_of(app, merchant_uid) == OrderStatus.PAID
+    assert order_status(app, merchant_uid) == OrderStatus.PAID
 
 
 def test_the_older_success_parameter_is_read_as_a_claim_too(app, shopper):
@@ -81,7 +75,7 @@ def test_the_older_success_parameter_is_read_as_a_claim_too(app, shopper):
     paid = shopper.pay_in_window(merchant_uid)
     back(shopper.client, imp_uid=paid, merchant_uid=merchant_uid, success="false")
     assert last_event(app).detail == "imp_success=false"
-    assert status_of(app, merchant_uid) == OrderStatus.PAID
+    assert order_status(app, merchant_uid) == OrderStatus.PAID
 
 
 def test_a_declined_card_shows_the_reason_and_a_way_to_try_again(app, shopper):
@@ -99,7 +93,7 @@ def test_a_closed_window_says_the_customer_cancelled(app, shopper):
     page = shopper.client.get(shopper.pay_by_redirect(merchant_uid, "close")).get_data(as_text=True)
     assert "결제를 취소하셨습니다" in page
     assert "다시 결제하기" in page
-    assert status_of(app, merchant_uid) == OrderStatus.FAILED
+    assert order_status(app, merchant_uid) == OrderStatus.FAILED
 
 
 def test_a_virtual_account_page_shows_the_account(app, shopper, sandbox):
@@ -113,7 +107,7 @@ def test_a_virtual_account_page_shows_the_account(app, shopper, sandbox):
     assert account["vbank_num"] in page
     assert account["vbank_holder"] in page
     assert "까지" in page  # the due date
-    assert status_of(app, merchant_uid) == OrderStatus.VBANK_ISSUED
+    assert order_status(app, merchant_uid) == OrderStatus.VBANK_ISSUED
 
 
 def test_a_forged_amount_is_shown_as_not_confirmed(app, shopper, sandbox):
@@ -124,7 +118,7 @@ def test_a_forged_amount_is_shown_as_not_confirmed(app, shopper, sandbox):
     ).get_data(as_text=True)
     assert "결제를 확인하지 못했습니다" in page
     assert "주문 금액과 달라" in page
-    assert status_of(app, merchant_uid) == OrderStatus.FORGED
+    assert order_status(app, merchant_uid) == OrderStatus.FORGED
 
 
 def test_an_unanswering_gateway_shows_a_checking_page_that_checks_again(app, shopper, gateway_link):
@@ -137,11 +131,11 @@ def test_an_unanswering_gateway_shows_a_checking_page_that_checks_again(app, sho
     assert waiting.status_code == 200
     assert "결제 결과를 확인하고 있습니다" in page
     assert '<meta http-equiv="refresh" content="3">' in page
-    assert status_of(app, merchant_uid) == OrderStatus.PENDING
+    assert order_status(app, merchant_uid) == OrderStatus.PENDING
 
     gateway_link.restore()
     assert "결제가 완료되었습니다" in shopper.client.get(location).get_data(as_text=True)
-    assert status_of(app, merchant_uid) == OrderStatus.PAID
+    assert order_status(app, merchant_uid) == OrderStatus.PAID
 
 
 def test_opening_the_return_url_again_or_elsewhere_changes_nothing(app, shopper):
@@ -163,7 +157,7 @@ def test_a_payment_of_another_order_is_refused_on_a_friendly_page(app, shopper):
     response = back(shopper.client, imp_uid=payment, merchant_uid=other, imp_success="true")
     assert response.status_code == 409
     assert "주문 정보가 일치하지 않습니다" in response.get_data(as_text=True)
-    assert status_of(app, other) == OrderStatus.PENDING
+    assert order_status(app, other) == OrderStatus.PENDING
 
 
 def test_someone_elses_payment_never_reveals_their_order(app, shopper):
@@ -190,7 +184,7 @@ def test_a_refusal_before_the_window_shows_the_message_and_a_retry(app, shopper)
     assert "결제창을 열지 못했습니다" in page
     assert "사전등록된 결제정보와 결제요청 금액" in page
     assert "다시 결제하기" in page
-    assert status_of(app, merchant_uid) == OrderStatus.PENDING
+    assert order_status(app, merchant_uid) == OrderStatus.PENDING
 
 
 def test_an_already_paid_refusal_shows_the_paid_order(app, shopper):

@@ -3,11 +3,10 @@
 import re
 
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from shop.extensions import db
-from shop.models import Order, OrderStatus
+from shop.models import OrderStatus
 from tests.browser.conftest import fill_checkout, screenshot
+from tests.conftest import order_status
 
 COUNT_IMP_INIT = """
 Object.defineProperty(window, "IMP", {
@@ -21,13 +20,6 @@ Object.defineProperty(window, "IMP", {
   },
 });
 """
-
-
-def order_status(app, merchant_uid) -> OrderStatus:
-    with app.app_context():
-        return db.session.execute(
-            select(Order.status).where(Order.merchant_uid == merchant_uid)
-        ).scalar_one()
 
 
 def checkout_one_chair(page, base_url: str, shots: bool = False) -> str:

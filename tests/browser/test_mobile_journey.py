@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from shop.models import OrderStatus
 from tests.browser.conftest import fill_checkout, screenshot
-from tests.browser.test_desktop_journey import order_status
+from tests.conftest import order_status
 
 RETURN_PAGE = re.compile(r"/payments/complete/mobile\?imp_uid=imp_\d+&merchant_uid=ord_\w+")
 
