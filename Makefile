@@ -3,18 +3,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 FLASK := $(BIN)/flask --app shop
+PORT ?= 5000
+# Payment windows send phones back to SHOP_URL, so it follows the port unless set.
+SHOP_URL ?= http://127.0.0.1:$(PORT)
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
+LOCK := $(BIN)/pip-compile --quiet --no-header --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links
 
-.PHONY: run test lint format browser
+.PHONY: run test lint format browser lock
 
 run: $(VENV)/.run-deps
 	$(FLASK) init-db
 	$(FLASK) seed
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	SHOP_URL=$(SHOP_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.test-deps browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	url=$$(bash scripts/install-postgres) && TEST_DATABASE_URL=$$url $(BIN)/pytest
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check --fix .
@@ -23,13 +29,18 @@ lint: $(VENV)/.test-deps
 browser:
 	bash scripts/install-browser
 
+# Pin every package (direct and indirect) from the *.in files into the *.txt lock files.
+lock: $(VENV)/.test-deps
+	$(LOCK) -o requirements.txt requirements.in
+	$(LOCK) -o requirements-dev.txt requirements-dev.in
+
 $(VENV)/.run-deps: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) -r requirements.txt
 	touch $@
 
-$(VENV)/.test-deps: requirements.txt requirements-dev.txt requirements-nodeps.txt
+$(VENV)/.test-deps: requirements-dev.txt requirements-nodeps.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
+	$(PIP) -r requirements-dev.txt
+	$(PIP) --no-deps -r requirements-nodeps.txt
 	touch $@ $(VENV)/.run-deps
