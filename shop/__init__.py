@@ -4,8 +4,9 @@ import requests
 import xstatic.pkg.jquery
 from flask import Blueprint, Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shop import cart, catalog, checkout, cli, config, errors, orders, payments
+from shop import cart, catalog, checkout, cli, config, database, errors, orders, payments
 from shop.extensions import csrf, db
 from shop.formatting import register_filters
 from shop.gateway import PortOne
@@ -22,6 +23,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     config.load(app, test_config)
     db.init_app(app)
+    with app.app_context():
+        database.configure(db.engine)
     csrf.init_app(app)
     for module in (catalog, cart, checkout, orders, payments):
         app.register_blueprint(module.bp)
@@ -30,7 +33,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.register(app)
     register_filters(app)
     app.extensions["portone"] = connect_gateway(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies the client is the Nth address from the right of
+    X-Forwarded-For; whatever a client wrote further left is ignored."""
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def vendor_assets() -> Blueprint:
@@ -67,4 +79,8 @@ def mount_sandbox(app: Flask) -> Flask:
     )
     app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/sandbox": sandbox})
     app.extensions["sandbox_app"] = sandbox
+    # Its webhooks reach this shop in-process too: no socket, so they arrive under a single
+    # synchronous worker and in tests alike, with HTTP's methods, headers and status codes.
+    webhooks = sandbox.extensions["webhook_session"]
+    webhooks.mount(app.config["SHOP_URL"] + "/", WSGIAdapter(app))
     return sandbox

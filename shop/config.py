@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from shop.database import engine_options
+
 LIVE_API_URL = "https://api.iamport.kr"
 LIVE_SDK_URL = "https://cdn.iamport.kr/js/iamport.payment-1.2.0.js"
 
@@ -24,6 +26,8 @@ ENV_SETTINGS = (
     "PORTONE_SDK_URL",
     "SANDBOX_WEBHOOK_URL",
     "SANDBOX_WEBHOOK_FORMAT",
+    "WEBHOOK_ALLOWED_IPS",
+    "TRUSTED_PROXY_HOPS",
 )
 LIVE_REQUIRED = ("IMP_CODE", "IMP_KEY", "IMP_SECRET")
 
@@ -53,6 +57,12 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": None,  # None: secure exactly when SHOP_URL is https
         "SESSION_COOKIE_HTTPONLY": True,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Webhooks: only these source addresses when set (comma-separated in the environment);
+        # never checked in sandbox mode. PortOne's are listed in the README.
+        "WEBHOOK_ALLOWED_IPS": None,
+        # How many reverse proxies in front of the shop append to X-Forwarded-For (0: none).
+        "TRUSTED_PROXY_HOPS": 0,
+        "SQLALCHEMY_ENGINE_OPTIONS": None,  # None: chosen for the database (shop.database)
     }
 
 
@@ -77,6 +87,10 @@ def finish(config) -> None:
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = config["SHOP_URL"].startswith("https://")
     config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["DATABASE_URL"])
+    if config["SQLALCHEMY_ENGINE_OPTIONS"] is None:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
+    config["TRUSTED_PROXY_HOPS"] = proxy_hops(config["TRUSTED_PROXY_HOPS"])
+    config["WEBHOOK_ALLOWED_IPS"] = address_list(config["WEBHOOK_ALLOWED_IPS"], mode)
     if mode == "live":
         missing = [name for name in LIVE_REQUIRED if not config[name]]
         if missing:
@@ -91,6 +105,24 @@ def finish(config) -> None:
         config["IMP_SECRET"] = config["SANDBOX_IMP_SECRET"]
         config["PORTONE_API_URL"] = config["SHOP_URL"] + "/sandbox"
         config["PORTONE_SDK_URL"] = "/sandbox/iamport.payment.js"
+
+
+def proxy_hops(value) -> int:
+    try:
+        hops = int(value)
+    except (TypeError, ValueError):
+        hops = -1
+    if hops < 0:
+        raise ConfigError(f"TRUSTED_PROXY_HOPS는 0 이상의 정수여야 합니다 (현재: {value!r}).")
+    return hops
+
+
+def address_list(value, mode: str) -> tuple[str, ...]:
+    """Allowed webhook sources; empty means any. The sandbox posts from this machine."""
+    if mode == "sandbox" or not value:
+        return ()
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(item.strip() for item in items if item.strip())
 
 
 def database_uri(url: str) -> str:

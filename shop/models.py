@@ -4,7 +4,7 @@ import enum
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
@@ -23,8 +23,12 @@ class OrderStatus(enum.Enum):
     PENDING = "pending"  # created, waiting for a payment
     PAID = "paid"
     VBANK_ISSUED = "vbank_issued"  # virtual account issued, waiting for the deposit
+    EXPIRED = "expired"  # the virtual account's due date passed without a deposit
     FAILED = "failed"  # the last attempt failed; the customer may try again
     FORGED = "forged"  # the gateway's payment does not match the order; never fulfilled
+    NEEDS_REVIEW = "needs_review"  # money arrived in a way no rule settles: a person decides
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
 
     @property
     def label(self) -> str:
@@ -37,6 +41,10 @@ STATUS_LABELS = {
     OrderStatus.VBANK_ISSUED: "입금 대기",
     OrderStatus.FAILED: "결제 실패",
     OrderStatus.FORGED: "결제 검증 실패",
+    OrderStatus.EXPIRED: "입금 기한 만료",
+    OrderStatus.NEEDS_REVIEW: "확인 필요",
+    OrderStatus.PARTIALLY_REFUNDED: "부분 환불",
+    OrderStatus.REFUNDED: "환불 완료",
 }
 
 
@@ -81,6 +89,10 @@ class Order(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     paid_at: Mapped[datetime | None]
+    # Set and cleared only by conditional updates, so stock moves once per order whatever
+    # deliveries race (shop.effects).
+    stock_taken: Mapped[bool] = mapped_column(default=False)
+    review_reason: Mapped[str | None] = mapped_column(String(200))
 
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
@@ -111,7 +123,7 @@ class OrderLine(db.Model):
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
     product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
     name: Mapped[str] = mapped_column(String(100))
     unit_price: Mapped[int]
@@ -133,7 +145,7 @@ class Payment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     imp_uid: Mapped[str] = mapped_column(String(40), unique=True)
     merchant_uid: Mapped[str] = mapped_column(String(40), index=True)
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     amount: Mapped[int]
     cancel_amount: Mapped[int] = mapped_column(default=0)
@@ -169,7 +181,7 @@ class PaymentEvent(db.Model):
     source: Mapped[str] = mapped_column(String(20))  # callback, redirect, webhook, reconcile
     imp_uid: Mapped[str | None] = mapped_column(String(100))
     claimed_merchant_uid: Mapped[str | None] = mapped_column(String(100))
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"), index=True)
     gateway_status: Mapped[str | None] = mapped_column(String(20))
     gateway_amount: Mapped[int | None]
     outcome: Mapped[str] = mapped_column(String(30))
@@ -179,3 +191,22 @@ class PaymentEvent(db.Model):
 
     def __repr__(self) -> str:
         return f"<PaymentEvent {self.source} {self.imp_uid} {self.outcome}>"
+
+
+class Notice(db.Model):
+    """Outbox: a message to the customer, written in the transaction of the change that causes
+    it and sent afterwards. One of each kind per order, whatever deliveries race."""
+
+    __table_args__ = (UniqueConstraint("order_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"))
+    kind: Mapped[str] = mapped_column(String(30))  # payment_confirmed, vbank_issued, refunded
+    recipient: Mapped[str] = mapped_column(String(120))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<Notice {self.kind} order={self.order_id}>"

@@ -63,4 +63,5 @@ def pay_request(order: Order) -> dict:
         "buyer_addr": order.buyer_addr,
         "buyer_postcode": order.buyer_postcode,
         "m_redirect_url": config["SHOP_URL"] + url_for("payments.mobile_complete"),
+        "notice_url": config["SHOP_URL"] + url_for("payments.webhook"),
     }

@@ -1,10 +1,11 @@
-"""Where the browser reports a finished payment window; both routes only ask for a sync."""
+"""Where the browser and PortOne report a payment; every route here only asks for a sync."""
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
+from shop.extensions import csrf
 from shop.orders import order_named
 from shop.results import describe
-from shop.sync import Outcome, SyncResult, sync_latest, sync_payment
+from shop.sync import IMP_UID_SHAPE, Outcome, SyncResult, sync_latest, sync_payment
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 
@@ -19,6 +20,11 @@ ANSWERS = {
     Outcome.FAILED: (200, "failed", "결제에 실패했습니다."),
     Outcome.NOT_COMPLETED: (200, "notCompleted", "결제가 완료되지 않았습니다."),
     Outcome.CANCELLED: (200, "cancelled", "취소된 결제입니다."),
+    Outcome.NEEDS_REVIEW: (
+        200,
+        "needsReview",
+        "결제는 확인되었지만 주문 확인이 필요합니다. 상점에서 확인 후 안내해 드립니다.",
+    ),
     Outcome.FORGED: (422, "forgery", "결제 금액이 주문 금액과 달라 주문을 처리하지 않았습니다."),
     Outcome.MISMATCH: (409, "mismatch", "이 결제는 요청한 주문의 결제가 아닙니다."),
     Outcome.UNKNOWN_PAYMENT: (404, "notFound", "결제 정보를 찾을 수 없습니다."),
@@ -104,3 +110,44 @@ def claimed_result(claim) -> str:
     success = claim.get("imp_success", claim.get("success"))
     parts = {"imp_success": success, "error_code": claim.get("error_code")}
     return " ".join(f"{key}={value}" for key, value in parts.items() if value is not None)[:200]
+
+
+@bp.post("/webhook")
+@csrf.exempt  # PortOne cannot send a CSRF token; the body is only a claim, never trusted
+def webhook():
+    """PortOne's notification (JSON or form): imp_uid, merchant_uid, status, cancellation_id.
+
+    200 when processed or there is nothing to do; 400 for a malformed body; 503 only when the
+    gateway or the database could not be reached, so that PortOne's retry can help.
+    """
+    if not webhook_source_allowed():
+        return jsonify(status="forbidden", message="허용되지 않은 발신 주소입니다."), 403
+    body = webhook_body()
+    imp_uid = body.get("imp_uid")
+    if not isinstance(imp_uid, str) or not IMP_UID_SHAPE.fullmatch(imp_uid):
+        return answer_error("imp_uid가 필요합니다 (JSON 또는 form).")
+    merchant_uid = body.get("merchant_uid")
+    claimed = merchant_uid if isinstance(merchant_uid, str) and merchant_uid else None
+    result = sync_payment(gateway(), imp_uid, "webhook", claimed, webhook_note(body))
+    if result.outcome == Outcome.UNAVAILABLE:
+        return jsonify(status="retry", message=result.detail), 503
+    return jsonify(status="ok", outcome=result.outcome.value), 200
+
+
+def webhook_body() -> dict:
+    if request.is_json:
+        body = request.get_json(silent=True)
+        return body if isinstance(body, dict) else {}
+    return request.form.to_dict()
+
+
+def webhook_note(body: dict) -> str:
+    """What the webhook claimed, kept in the event log (never acted upon)."""
+    claimed = {key: body.get(key) for key in ("status", "cancellation_id")}
+    return " ".join(f"{key}={value}" for key, value in claimed.items() if value is not None)
+
+
+def webhook_source_allowed() -> bool:
+    """remote_addr is the client as the trusted proxies saw it (TRUSTED_PROXY_HOPS)."""
+    allowed = current_app.config["WEBHOOK_ALLOWED_IPS"]
+    return not allowed or request.remote_addr in allowed

@@ -1,12 +1,16 @@
-"""One path for payment truth: every claim about a payment goes through `sync_payment`.
+"""One path for payment truth: every claim about a payment goes through here.
 
-The browser callback, the mobile return URL (and later webhooks and reconciliation) only say
-"look at imp_uid". The payment fetched from the gateway is the truth; the order is found by
-the *gateway's* merchant_uid, checked against it, and moved along the allowed transitions.
-Repeating a sync, or running two at once, applies each transition and its side effects once.
+The browser callback, the mobile return URL, webhooks, reconciliation (and later the admin)
+only say "look at this payment". The payment fetched from the gateway is the truth: the order
+is found by the *gateway's* merchant_uid and locked, the payment row is stored (a stale fetch
+never overwrites a newer one), the order's status is derived from all its payments
+(shop.states) and moved by a conditional update, and the move's side effects run once
+(shop.effects). Each claim is an event row, committed with the change it caused. Repeating a
+sync, or running several at once, changes nothing more.
 """
 
 import enum
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,26 +18,27 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 
+from shop import effects, states
+from shop.database import insert_once
 from shop.extensions import db
 from shop.gateway import GatewayError, PortOne
-from shop.models import Order, OrderStatus, Payment, PaymentEvent, Product
+from shop.models import Order, OrderStatus, Payment, PaymentEvent
 
 IMP_UID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+PAYMENT_STATUSES = ("ready", "paid", "failed", "cancelled")
+# How far along a payment is; a fetch that is behind the stored row is stale (it was made
+# before a concurrent sync stored the newer one).
+PROGRESS = {"ready": 0, "failed": 1, "paid": 2, "cancelled": 3}
+COPIED_FIELDS = (
+    "pay_method", "pg_provider", "pg_tid", "apply_num", "card_name", "receipt_url",
+    "fail_reason", "vbank_name", "vbank_num", "vbank_holder",
+)  # fmt: skip
+TIMES = ("started_at", "paid_at", "failed_at", "vbank_date")
+DATABASE_TROUBLE = "데이터베이스에 접근하지 못해 반영하지 못했습니다."
 
-# Where an order may go from each status; anything else is refused (and recorded).
-ALLOWED = {
-    OrderStatus.PENDING: {
-        OrderStatus.PAID,
-        OrderStatus.VBANK_ISSUED,
-        OrderStatus.FAILED,
-        OrderStatus.FORGED,
-    },
-    OrderStatus.FAILED: {OrderStatus.PAID, OrderStatus.VBANK_ISSUED, OrderStatus.FORGED},
-    OrderStatus.VBANK_ISSUED: {OrderStatus.PAID, OrderStatus.FORGED},
-    OrderStatus.PAID: set(),
-    OrderStatus.FORGED: set(),
-}
+log = logging.getLogger(__name__)
 
 
 class Outcome(enum.Enum):
@@ -43,11 +48,12 @@ class Outcome(enum.Enum):
     NOT_COMPLETED = "not_completed"  # the window was left without a result (status ready)
     CANCELLED = "cancelled"
     FORGED = "forged"
+    NEEDS_REVIEW = "needs_review"  # the order needs a person (e.g. a second payment)
     MISMATCH = "mismatch"  # the payment belongs to another order than the one claimed
     UNKNOWN_PAYMENT = "unknown_payment"
     UNKNOWN_ORDER = "unknown_order"
     INVALID = "invalid"
-    UNAVAILABLE = "unavailable"
+    UNAVAILABLE = "unavailable"  # the gateway or our database could not be reached
 
 
 @dataclass(frozen=True)
@@ -66,100 +72,148 @@ def sync_payment(
     note: str | None = None,
 ) -> SyncResult:
     """Fetch the payment, apply what it means to its order, record the claim; commit once."""
-    event = PaymentEvent(
-        source=source, imp_uid=imp_uid, claimed_merchant_uid=claimed_merchant_uid, detail=note
-    )
+    event = new_event(source, imp_uid, claimed_merchant_uid, note)
     if not IMP_UID_SHAPE.fullmatch(imp_uid or ""):
         return _record(event, SyncResult(Outcome.INVALID, detail="imp_uid 형식 오류"))
-    result = _sync(lambda: gateway.get_payment(imp_uid), claimed_merchant_uid, event)
-    return _record(event, result)
+    return _settle(event, lambda: gateway.get_payment(imp_uid), claimed_merchant_uid)
 
 
 def sync_latest(
     gateway: PortOne, merchant_uid: str, source: str, note: str | None = None
 ) -> SyncResult:
     """Sync the newest payment PortOne has for an order (when no imp_uid was given)."""
-    event = PaymentEvent(source=source, claimed_merchant_uid=merchant_uid, detail=note)
-    result = _sync(lambda: gateway.find_payment(merchant_uid), merchant_uid, event)
-    event.imp_uid = result.payment.imp_uid if result.payment else None
-    return _record(event, result)
+    event = new_event(source, None, merchant_uid, note)
+    return _settle(event, lambda: gateway.find_payment(merchant_uid), merchant_uid)
+
+
+def sync_fetched(payment: dict[str, Any], source: str, note: str | None = None) -> SyncResult:
+    """Apply a payment fetched a moment ago (reconciliation lists an order's payments)."""
+    event = new_event(source, payment.get("imp_uid"), payment.get("merchant_uid"), note)
+    return _settle(event, lambda: payment, None)
+
+
+def new_event(source: str, imp_uid, claimed, note) -> PaymentEvent:
+    """Claims are stored as text of bounded length, whatever bytes arrived."""
+    return PaymentEvent(
+        source=source,
+        imp_uid=_text(imp_uid, 100),
+        claimed_merchant_uid=_text(claimed, 100),
+        detail=_text(note, 500),
+    )
+
+
+def _text(value: object, limit: int) -> str | None:
+    if value is None:
+        return None
+    return str(value).encode("utf-8", "replace").decode("utf-8")[:limit]
+
+
+def _settle(event: PaymentEvent, fetch: Callable[[], Any], claimed: str | None) -> SyncResult:
+    try:
+        fetched = _checked(fetch())
+    except GatewayError as error:
+        outcome = Outcome.UNKNOWN_PAYMENT if error.not_found else Outcome.UNAVAILABLE
+        return _record(event, SyncResult(outcome, detail=error.message))
+    try:
+        return _record(event, _apply(event, fetched, claimed))
+    except DBAPIError as error:
+        db.session.rollback()
+        log.warning("payment %s not synced, database error: %s", event.imp_uid, error)
+        event.order_status_before = event.order_status_after = None
+        return _record(event, SyncResult(Outcome.UNAVAILABLE, detail=DATABASE_TROUBLE))
+
+
+def _checked(fetched: Any) -> dict[str, Any]:
+    """A payment the shop can act on, or GatewayError (as for any garbled answer)."""
+    fields = fetched if isinstance(fetched, dict) else {}
+    shaped = (
+        isinstance(fields.get("imp_uid"), str)
+        and isinstance(fields.get("merchant_uid"), str)
+        and fields.get("status") in PAYMENT_STATUSES
+        and type(fields.get("amount")) is int
+        and isinstance(fields.get("currency"), str)
+    )
+    if not shaped:
+        raise GatewayError("PortOne이 알 수 없는 형식의 결제 정보를 보냈습니다.")
+    return fields
 
 
 def _record(event: PaymentEvent, result: SyncResult) -> SyncResult:
     event.outcome = result.outcome.value
     _note(event, result.detail)
-    db.session.add(event)
-    db.session.commit()
+    try:
+        db.session.add(event)
+        db.session.commit()
+    except DBAPIError as error:
+        db.session.rollback()
+        log.warning("claim %s %s not recorded: %s", event.source, event.imp_uid, error)
+        return SyncResult(Outcome.UNAVAILABLE, detail=DATABASE_TROUBLE)
     return result
 
 
-def _sync(
-    fetch: Callable[[], dict[str, Any]], claimed: str | None, event: PaymentEvent
-) -> SyncResult:
-    try:
-        fetched = fetch()
-    except GatewayError as error:
-        outcome = Outcome.UNKNOWN_PAYMENT if error.not_found else Outcome.UNAVAILABLE
-        return SyncResult(outcome, detail=error.message)
-    event.gateway_status = fetched.get("status")
-    event.gateway_amount = fetched.get("amount")
-
-    order = db.session.execute(
-        select(Order).where(Order.merchant_uid == fetched["merchant_uid"]).with_for_update()
-    ).scalar_one_or_none()
+def _apply(event: PaymentEvent, fetched: dict[str, Any], claimed: str | None) -> SyncResult:
+    event.imp_uid = fetched["imp_uid"]
+    event.gateway_status = fetched["status"]
+    event.gateway_amount = fetched["amount"]
+    order = _locked_order(fetched["merchant_uid"])
     if order is None:
         detail = f"gateway merchant_uid {fetched['merchant_uid']}"
         return SyncResult(Outcome.UNKNOWN_ORDER, detail=detail)
     event.order_id = order.id
     payment = _store_payment(order, fetched)
-    verdict = _judge(order, fetched)
-    _apply(order, verdict, event)
+    _move(order, event)
     if claimed is not None and claimed != order.merchant_uid:
         detail = f"claimed {claimed}, gateway says {order.merchant_uid}"
         return SyncResult(Outcome.MISMATCH, order, payment, detail)
-    return SyncResult(verdict, order, payment)
+    return SyncResult(_judge(order, payment), order, payment)
 
 
-def _judge(order: Order, fetched: dict[str, Any]) -> Outcome:
-    status = fetched["status"]
-    if status == "failed":
+def _locked_order(merchant_uid: str) -> Order | None:
+    """The order, locked until commit on PostgreSQL (SQLite holds its write lock already)."""
+    query = select(Order).where(Order.merchant_uid == merchant_uid).with_for_update()
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def _judge(order: Order, payment: Payment) -> Outcome:
+    """What this payment means to whoever is waiting for it."""
+    if order.status == OrderStatus.NEEDS_REVIEW:
+        return Outcome.NEEDS_REVIEW
+    if payment.status == "failed":
         return Outcome.FAILED
-    if status == "cancelled":
+    if payment.status == "cancelled":
         return Outcome.CANCELLED
-    takes_money = status == "paid" or (status == "ready" and fetched.get("vbank_num"))
-    if not takes_money:
+    if not (payment.status == "paid" or states.open_vbank(payment)):
         return Outcome.NOT_COMPLETED
-    if fetched["amount"] != order.amount or fetched["currency"] != order.currency:
+    if not states.fits(order, payment):
         return Outcome.FORGED
-    return Outcome.PAID if status == "paid" else Outcome.VBANK_ISSUED
+    return Outcome.PAID if payment.status == "paid" else Outcome.VBANK_ISSUED
 
 
-TARGET = {
-    Outcome.PAID: OrderStatus.PAID,
-    Outcome.VBANK_ISSUED: OrderStatus.VBANK_ISSUED,
-    Outcome.FAILED: OrderStatus.FAILED,
-    Outcome.FORGED: OrderStatus.FORGED,
-}
-
-
-def _apply(order: Order, verdict: Outcome, event: PaymentEvent) -> None:
-    """Move the order if the table allows it; side effects run only for the winning move."""
+def _move(order: Order, event: PaymentEvent) -> None:
+    """Move the order where its payments point, if the table allows; side effects once."""
     event.order_status_before = order.status.value
-    target = TARGET.get(verdict)
-    if target is not None and target != order.status:
-        sources = [status for status, targets in ALLOWED.items() if target in targets]
-        moved = db.session.execute(
-            update(Order)
-            .where(Order.id == order.id, Order.status.in_(sources))
-            .values(status=target, updated_at=datetime.now(UTC))
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.refresh(order)
-        if moved and target == OrderStatus.PAID:
-            _fulfil(order)
-        elif not moved:
-            _note(event, f"transition {order.status.value} → {target.value} refused")
+    wanted, reason = states.target(order, order.payments, datetime.now(UTC))
+    step = states.next_status(order.status, wanted) if wanted else None
+    if wanted and step is None and wanted != order.status:
+        _note(event, f"transition {order.status.value} → {wanted.value} refused")
+    if step is not None and _conditional_move(order, step, reason):
+        _note(event, "; ".join(effects.after_move(order)))
     event.order_status_after = order.status.value
+
+
+def _conditional_move(order: Order, step: OrderStatus, reason: str) -> bool:
+    """UPDATE ... WHERE status = the one we read: a concurrent move makes this a no-op."""
+    values = {"status": step, "updated_at": datetime.now(UTC)}
+    if step == OrderStatus.NEEDS_REVIEW:
+        values["review_reason"] = reason or "자동으로 판단할 수 없는 결제"
+    moved = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status == order.status)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(order)
+    return bool(moved)
 
 
 def _note(event: PaymentEvent, text: str | None) -> None:
@@ -167,43 +221,39 @@ def _note(event: PaymentEvent, text: str | None) -> None:
     event.detail = "; ".join(filter(None, (event.detail, text)))[:500] or None
 
 
-def _fulfil(order: Order) -> None:
-    order.paid_at = datetime.now(UTC)
-    for line in order.lines:
-        if line.product_id is not None:
-            db.session.execute(
-                update(Product)
-                .where(Product.id == line.product_id, Product.stock >= line.quantity)
-                .values(stock=Product.stock - line.quantity)
-            )
-
-
 def _store_payment(order: Order, fetched: dict[str, Any]) -> Payment:
+    """Insert or update the payment row; a fetch older than the stored row is ignored."""
+    insert_once(Payment, _payment_row(order, fetched), unique=["imp_uid"])
     payment = db.session.execute(
         select(Payment).where(Payment.imp_uid == fetched["imp_uid"])
-    ).scalar_one_or_none()
-    if payment is None:
-        payment = Payment(imp_uid=fetched["imp_uid"])
-        db.session.add(payment)
-    payment.order = order
-    payment.merchant_uid = fetched["merchant_uid"]
-    payment.status = fetched["status"]
-    payment.amount = fetched["amount"]
-    payment.cancel_amount = fetched.get("cancel_amount") or 0
-    payment.currency = fetched["currency"]
-    for field in (
-        "pay_method", "pg_provider", "pg_tid", "apply_num", "card_name", "receipt_url",
-        "fail_reason", "vbank_name", "vbank_num", "vbank_holder",
-    ):  # fmt: skip
-        setattr(payment, field, fetched.get(field))
-    payment.sandbox = bool(fetched.get("sandbox"))
-    payment.started_at = from_unix(fetched.get("started_at"))
-    payment.paid_at = from_unix(fetched.get("paid_at"))
-    payment.failed_at = from_unix(fetched.get("failed_at"))
-    payment.vbank_date = from_unix(fetched.get("vbank_date"))
-    payment.fetched_at = datetime.now(UTC)
+    ).scalar_one()
+    fetched_progress = _progress(fetched["status"], fetched.get("cancel_amount"))
+    if fetched_progress >= _progress(payment.status, payment.cancel_amount):
+        for field, value in _payment_row(order, fetched).items():
+            setattr(payment, field, value)
     db.session.flush()
+    db.session.refresh(order, ["payments"])
     return payment
+
+
+def _progress(status: str, cancel_amount: int | None) -> tuple[int, int]:
+    return PROGRESS[status], cancel_amount or 0
+
+
+def _payment_row(order: Order, fetched: dict[str, Any]) -> dict[str, Any]:
+    row = {field: fetched.get(field) for field in COPIED_FIELDS}
+    row |= {field: from_unix(fetched.get(field)) for field in TIMES}
+    return row | {
+        "imp_uid": fetched["imp_uid"],
+        "merchant_uid": fetched["merchant_uid"],
+        "order_id": order.id,
+        "status": fetched["status"],
+        "amount": fetched["amount"],
+        "cancel_amount": fetched.get("cancel_amount") or 0,
+        "currency": fetched["currency"],
+        "sandbox": bool(fetched.get("sandbox")),
+        "fetched_at": datetime.now(UTC),
+    }
 
 
 def from_unix(seconds: int | None) -> datetime | None:

@@ -1,5 +1,6 @@
 import json
 import re
+import threading
 
 import pytest
 import requests
@@ -9,6 +10,7 @@ from shop import create_app
 from shop.demo import DEMO_PRODUCTS
 from shop.extensions import db
 from shop.models import Order, OrderStatus, Product
+from shop.sandbox import switchboard
 from tests.spec_check import spec_checked
 
 BUYER = {
@@ -42,7 +44,27 @@ def app(tmp_path):
         db.create_all()
         db.session.add_all(Product(**item) for item in DEMO_PRODUCTS)
         db.session.commit()
-    yield from spec_checked(app, app.extensions.get("sandbox_app"))
+    # Webhooks are lost unless a test asks for them (the `webhooks` fixture): the callback and
+    # the return URL must work alone, and tests of them stay deterministic.
+    switchboard.set(app.extensions["sandbox_app"].extensions["sandbox"], "webhook_drop", True)
+    checked = spec_checked(app, app.extensions.get("sandbox_app"))
+    yield next(checked)
+    wait_for_webhooks()
+    next(checked, None)
+
+
+def wait_for_webhooks(timeout: float = 10) -> None:
+    """Let the sandbox's background deliveries finish (they reach the shop in-process)."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("sandbox-webhook-"):
+            thread.join(timeout)
+
+
+@pytest.fixture
+def webhooks(sandbox):
+    """The sandbox delivers its webhooks to the shop, as PortOne does by default."""
+    switchboard.set(sandbox, "webhook_drop", False)
+    return wait_for_webhooks
 
 
 @pytest.fixture

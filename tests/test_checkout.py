@@ -54,6 +54,7 @@ def test_the_pay_request_carries_the_stored_order(app, shopper):
         "buyer_addr": BUYER["buyer_addr"],
         "buyer_postcode": BUYER["buyer_postcode"],
         "m_redirect_url": "http://shop.test/payments/complete/mobile",
+        "notice_url": "http://shop.test/payments/webhook",
     }
 
 

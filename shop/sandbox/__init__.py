@@ -6,6 +6,7 @@ so nothing here may import from the rest of the shop.
 
 import os
 
+import requests
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
@@ -39,6 +40,8 @@ def create_sandbox_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.url_map.strict_slashes = False
     app.extensions["sandbox"] = SandboxStore(database_path(app))
+    # Webhooks go out through this session; whoever mounts the sandbox may add transports.
+    app.extensions["webhook_session"] = requests.Session()
     app.register_blueprint(api.bp)
     app.register_blueprint(window.bp)
     app.register_blueprint(dashboard.bp)

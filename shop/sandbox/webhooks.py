@@ -41,6 +41,7 @@ class Webhook:
     """One notification and how to deliver it; safe to hand to another thread."""
 
     store: SandboxStore
+    session: requests.Session
     imp_uid: str
     merchant_uid: str
     status: str
@@ -65,7 +66,7 @@ class Webhook:
         """POST once and log it; True when PortOne would try again (network error or 5xx)."""
         first = number == 1 and not self.resend
         try:
-            response = requests.post(
+            response = self.session.post(
                 url,
                 data=self.body.encode(),
                 headers={"Content-Type": self.content_type, "User-Agent": USER_AGENT},
@@ -177,6 +178,7 @@ def compose(
     content = content_format(store)
     return Webhook(
         store=store,
+        session=current_app.extensions["webhook_session"],
         imp_uid=payment["imp_uid"],
         merchant_uid=payment["merchant_uid"],
         status=status,

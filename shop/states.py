@@ -1,0 +1,103 @@
+"""Where an order may go, and where the gateway's payments say it should be.
+
+The order's status is decided from *all* of its payments as last fetched from PortOne, never
+from the one delivery at hand, so deliveries arriving in any order reach the same status.
+A move the table does not allow is refused; money the table cannot place goes to review.
+"""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from shop.models import Order, OrderStatus, Payment
+
+S = OrderStatus
+
+# The only moves; anything else is refused and recorded. No move goes backwards: a stale
+# `ready` after `paid`, or a `cancelled` claim for a paid order, changes nothing.
+ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.PENDING: frozenset(
+        {S.PAID, S.VBANK_ISSUED, S.EXPIRED, S.FAILED, S.FORGED, S.NEEDS_REVIEW}
+        | {S.PARTIALLY_REFUNDED, S.REFUNDED}
+    ),
+    S.VBANK_ISSUED: frozenset(
+        {S.PAID, S.EXPIRED, S.FORGED, S.NEEDS_REVIEW, S.PARTIALLY_REFUNDED, S.REFUNDED}
+    ),
+    S.FAILED: frozenset(  # a late approval turns a failure into a payment
+        {S.PAID, S.VBANK_ISSUED, S.FORGED, S.NEEDS_REVIEW, S.PARTIALLY_REFUNDED, S.REFUNDED}
+    ),
+    S.EXPIRED: frozenset({S.NEEDS_REVIEW}),  # money that arrives after the due date
+    S.PAID: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED, S.NEEDS_REVIEW}),
+    S.PARTIALLY_REFUNDED: frozenset({S.REFUNDED, S.NEEDS_REVIEW}),
+    S.NEEDS_REVIEW: frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED}),
+    S.FORGED: frozenset({S.NEEDS_REVIEW}),
+    S.REFUNDED: frozenset({S.NEEDS_REVIEW}),
+}
+
+HOLDS_MONEY = frozenset({S.PAID, S.PARTIALLY_REFUNDED})
+# Orders whose goods were owed at some point: a payment that does not fit them is reviewed,
+# not called forged.
+SETTLED = frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED, S.NEEDS_REVIEW})
+
+
+def allowed(current: OrderStatus, target: OrderStatus) -> bool:
+    return target in ALLOWED[current]
+
+
+def next_status(current: OrderStatus, target: OrderStatus) -> OrderStatus | None:
+    """The move to make towards `target`: the target itself, review when money would
+    otherwise sit on an order that cannot take it, or None."""
+    if target == current:
+        return None
+    if allowed(current, target):
+        return target
+    if target in HOLDS_MONEY and allowed(current, S.NEEDS_REVIEW):
+        return S.NEEDS_REVIEW
+    return None
+
+
+def holds_money(payment: Payment) -> bool:
+    """Paid, or partially cancelled (V1 reports that as `cancelled` with a remainder)."""
+    if payment.status == "paid":
+        return True
+    return payment.status == "cancelled" and payment.cancel_amount < payment.amount
+
+
+def fully_cancelled(payment: Payment) -> bool:
+    return payment.status == "cancelled" and payment.cancel_amount >= payment.amount
+
+
+def open_vbank(payment: Payment) -> bool:
+    return payment.status == "ready" and bool(payment.vbank_num)
+
+
+def fits(order: Order, payment: Payment) -> bool:
+    return payment.amount == order.amount and payment.currency == order.currency
+
+
+def expired(payment: Payment, now: datetime) -> bool:
+    due = payment.vbank_date
+    if due is not None and due.tzinfo is None:  # SQLite gives back naive UTC
+        due = due.replace(tzinfo=UTC)
+    return due is not None and due <= now
+
+
+def target(order: Order, payments: Iterable[Payment], now: datetime) -> tuple[S | None, str]:
+    """The status the payments call for, with the reason in words (for review and events)."""
+    payments = list(payments)
+    held = [p for p in payments if holds_money(p)]
+    vbanks = [p for p in payments if open_vbank(p)]
+    if len(held) > 1:
+        return S.NEEDS_REVIEW, f"결제 {len(held)}건이 한 주문에 들어왔습니다"
+    if any(not fits(order, p) for p in held + vbanks):
+        if order.status in SETTLED:
+            return S.NEEDS_REVIEW, "주문 금액과 다른 결제가 들어왔습니다"
+        return S.FORGED, "결제 금액 또는 통화가 주문과 다릅니다"
+    if held:
+        return (S.PARTIALLY_REFUNDED if held[0].cancel_amount else S.PAID), ""
+    if any(fully_cancelled(p) and fits(order, p) for p in payments):
+        return S.REFUNDED, ""
+    if vbanks:
+        return (S.EXPIRED if all(expired(p, now) for p in vbanks) else S.VBANK_ISSUED), ""
+    if any(p.status == "failed" for p in payments):
+        return S.FAILED, ""
+    return None, ""
