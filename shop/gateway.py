@@ -62,6 +62,24 @@ class PortOne:
     def find_payment(self, merchant_uid: str) -> dict[str, Any]:
         return self._call("GET", "/payments/find/" + quote(merchant_uid, safe=""))
 
+    def payments_of(self, merchant_uid: str) -> list[dict[str, Any]]:
+        """Every payment PortOne has for an order, newest first; [] when it has none."""
+        found, page = [], 1
+        while page:
+            try:
+                listed = self._call(
+                    "GET",
+                    "/payments/findAll/" + quote(merchant_uid, safe=""),
+                    params={"page": page, "limit": 100},
+                )
+            except GatewayError as error:
+                if error.not_found:
+                    return found
+                raise
+            found += listed["list"]
+            page = listed["next"]
+        return found
+
     def prepare(self, merchant_uid: str, amount: int, currency: str = "KRW") -> dict[str, Any]:
         body = {"merchant_uid": merchant_uid, "amount": amount, "currency": currency}
         return self._call("POST", "/payments/prepare", json=body)

@@ -4,7 +4,7 @@ An order is reached by its merchant_uid alone (128 random bits), so a customer c
 from a payment window without the session cookie still sees their order.
 """
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, url_for
 from sqlalchemy import select
 
 from shop.extensions import db
@@ -15,6 +15,14 @@ from shop.results import describe
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
 PAYABLE = (OrderStatus.PENDING, OrderStatus.FAILED)
+# While an order is in one of these, a webhook or reconciliation may still move it: its page
+# keeps asking (static/js/order-status.js) and reloads when the status changes.
+WATCHED = (
+    OrderStatus.PENDING,
+    OrderStatus.FAILED,
+    OrderStatus.VBANK_ISSUED,
+    OrderStatus.NEEDS_REVIEW,
+)
 
 
 def order_named(merchant_uid: str) -> Order | None:
@@ -28,10 +36,22 @@ def find_order(merchant_uid: str) -> Order:
     return order_named(merchant_uid) or abort(404)
 
 
+@bp.app_context_processor
+def watched_statuses() -> dict:
+    return {"watched_statuses": WATCHED}
+
+
 @bp.get("/<merchant_uid>")
 def show(merchant_uid: str):
     order = find_order(merchant_uid)
     return render_template("orders/show.html", order=order, view=describe(order))
+
+
+@bp.get("/<merchant_uid>/status")
+def status(merchant_uid: str):
+    """The stored status only: cheap enough to ask every few seconds."""
+    order = find_order(merchant_uid)
+    return jsonify(status=order.status.value, label=order.status.label)
 
 
 @bp.get("/<merchant_uid>/pay")

@@ -10,7 +10,8 @@ USER_CANCEL_WORDS = ("사용자가 결제를 취소", "결제를 취소하셨습
 
 @dataclass(frozen=True)
 class ResultView:
-    kind: str  # paid, vbank, failed, closed, pending, checking, forged, mismatch, missing, invalid
+    kind: str  # paid, vbank, failed, closed, pending, checking, forged, expired, review,
+    # refunded, mismatch, missing, invalid
     title: str
     message: str = ""
     can_retry: bool = False
@@ -30,6 +31,22 @@ BY_STATUS = {
     ),
     OrderStatus.PENDING: ResultView(
         "pending", "결제가 아직 완료되지 않았습니다", "결제하기를 눌러 결제를 진행해 주세요.", True
+    ),
+    OrderStatus.EXPIRED: ResultView(
+        "expired",
+        "입금 기한이 지났습니다",
+        "기한 안에 입금이 확인되지 않아 주문이 취소되었습니다. 다시 주문해 주세요.",
+    ),
+    OrderStatus.NEEDS_REVIEW: ResultView(
+        "review",
+        "주문을 확인하고 있습니다",
+        "결제는 확인되었지만 상점의 확인이 필요한 주문입니다. 확인 후 연락드리겠습니다.",
+    ),
+    OrderStatus.PARTIALLY_REFUNDED: ResultView(
+        "paid", "결제가 완료되었습니다", "결제 금액 중 일부가 환불되었습니다."
+    ),
+    OrderStatus.REFUNDED: ResultView(
+        "refunded", "결제가 취소되었습니다", "결제하신 금액이 전액 환불되었습니다."
     ),
 }
 

@@ -1,10 +1,12 @@
 import json
+import os
 import re
 import threading
 
 import pytest
 import requests
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from shop import create_app
 from shop.demo import DEMO_PRODUCTS
@@ -29,28 +31,61 @@ def order_status(app, merchant_uid: str) -> OrderStatus:
         return db.session.execute(query).scalar_one()
 
 
-@pytest.fixture
-def app(tmp_path):
+# `make test` provisions this server (scripts/install-postgres) and passes its URL; the
+# PostgreSQL tests fail, never skip, when it cannot be reached.
+POSTGRES_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://shop_test:shop_test@127.0.0.1:5432/shop_test"
+)
+DATABASES = ("sqlite", "postgresql")
+
+
+def database_url(kind: str, tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'shop.sqlite3'}" if kind == "sqlite" else POSTGRES_URL
+
+
+def make_app(tmp_path, database: str = "sqlite", **settings):
+    """A shop with its sandbox, empty tables (dropped first on PostgreSQL) and demo products."""
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
+            "DATABASE_URL": database_url(database, tmp_path),
             "SANDBOX_DATABASE": str(tmp_path / "sandbox.sqlite3"),
             "SHOP_URL": "http://shop.test",
         }
+        | settings
     )
     with app.app_context():
+        try:
+            db.drop_all()
+        except OperationalError as error:
+            pytest.fail(
+                f"PostgreSQL를 쓸 수 없습니다 ({POSTGRES_URL}): make test로 실행하세요. {error}"
+            )
         db.create_all()
         db.session.add_all(Product(**item) for item in DEMO_PRODUCTS)
         db.session.commit()
     # Webhooks are lost unless a test asks for them (the `webhooks` fixture): the callback and
     # the return URL must work alone, and tests of them stay deterministic.
     switchboard.set(app.extensions["sandbox_app"].extensions["sandbox"], "webhook_drop", True)
-    checked = spec_checked(app, app.extensions.get("sandbox_app"))
-    yield next(checked)
+    return app
+
+
+def checked(app):
+    """Yield the app; afterwards let webhooks finish, close connections, check the spec."""
+    checks = spec_checked(app, app.extensions.get("sandbox_app"))
+    yield next(checks)
     wait_for_webhooks()
-    next(checked, None)
+    with app.app_context():
+        db.engine.dispose()
+    next(checks, None)
+
+
+@pytest.fixture
+def app(request, tmp_path):
+    """On SQLite; a module runs on both databases with
+    `pytestmark = pytest.mark.parametrize("app", DATABASES, indirect=True)`."""
+    yield from checked(make_app(tmp_path, getattr(request, "param", "sqlite")))
 
 
 def wait_for_webhooks(timeout: float = 10) -> None:
