@@ -1,0 +1,124 @@
+"""What "nothing lost" means, checked after fault, concurrency and state-machine tests.
+
+The gateway's side is read through the shop's own PortOne client (the sandbox's REST API),
+the shop's side from its tables. Each check returns the broken promises in words.
+"""
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from shop import states
+from shop.demo import DEMO_PRODUCTS
+from shop.extensions import db
+from shop.models import Notice, Order, OrderStatus, PaymentEvent, Product
+
+HOLDING_OR_REVIEW = (*states.HOLDS_MONEY, OrderStatus.NEEDS_REVIEW)
+
+
+def broken_promises(app, reconciled: bool = True) -> list[str]:
+    """Every invariant at once; `reconciled` adds those that hold once reconciliation ran."""
+    with app.app_context():
+        orders = db.session.execute(select(Order)).scalars().all()
+        gateway = {
+            o.merchant_uid: app.extensions["portone"].payments_of(o.merchant_uid) for o in orders
+        }
+        found = once_only(orders) + truth(orders) + legal_moves() + stock_balance(orders)
+        if reconciled:
+            found += completeness(orders, gateway) + visibility(orders, gateway)
+        db.session.rollback()
+        return found
+
+
+def once_only(orders: list[Order]) -> list[str]:
+    """I2: one notice of each kind per order; stock taken at most once (the flag)."""
+    kinds = Counter(db.session.execute(select(Notice.order_id, Notice.kind)).all())
+    found = [
+        f"notice {kind} sent {n} times for order {oid}" for (oid, kind), n in kinds.items() if n > 1
+    ]
+    confirmed = {oid for (oid, kind) in kinds if kind == "payment_confirmed"}
+    found += [
+        f"{o.merchant_uid} is {o.status.value} without a payment notice"
+        for o in orders
+        if o.status in states.HOLDS_MONEY and o.id not in confirmed
+    ]
+    return found
+
+
+def stock_balance(orders: list[Order]) -> list[str]:
+    """I2: each product's stock is its start less what orders holding stock took."""
+    taken = Counter()
+    for order in orders:
+        if order.stock_taken:
+            for line in order.lines:
+                taken[line.product_id] += line.quantity
+    start = {item["slug"]: item["stock"] for item in DEMO_PRODUCTS}
+    products = db.session.execute(select(Product)).scalars()
+    return [
+        f"{p.slug}: stock {p.stock}, expected {start[p.slug] - taken[p.id]}"
+        for p in products
+        if p.slug in start
+        and start[p.slug] - taken[p.id] >= 0
+        and p.stock != start[p.slug] - taken[p.id]
+    ]
+
+
+def truth(orders: list[Order]) -> list[str]:
+    """I3: a paid order has exactly one stored payment holding money that fits it."""
+    found = []
+    for order in orders:
+        held = [p for p in order.payments if states.holds_money(p)]
+        if order.status in states.HOLDS_MONEY and not (
+            len(held) == 1 and states.fits(order, held[0])
+        ):
+            found.append(f"{order.merchant_uid} is {order.status.value} on payments {held}")
+    return found
+
+
+def legal_moves() -> list[str]:
+    """I5: every change of status recorded, and allowed by the table."""
+    events = db.session.execute(select(PaymentEvent)).scalars()
+    return [
+        f"event {e.id}: {e.order_status_before} → {e.order_status_after} is not allowed"
+        for e in events
+        if e.order_status_before
+        and e.order_status_after
+        and e.order_status_before != e.order_status_after
+        and not states.allowed(
+            OrderStatus(e.order_status_before), OrderStatus(e.order_status_after)
+        )
+    ]
+
+
+def completeness(orders: list[Order], gateway: dict[str, list[dict]]) -> list[str]:
+    """I1: every payment the gateway has for our orders is stored, linked to its order."""
+    stored = {p.imp_uid: p for o in orders for p in o.payments}
+    return [
+        f"{payment['imp_uid']} ({payment['status']}) of {merchant_uid} is not stored"
+        for merchant_uid, payments in gateway.items()
+        for payment in payments
+        if payment["imp_uid"] not in stored
+        or stored[payment["imp_uid"]].status != payment["status"]
+    ]
+
+
+def visibility(orders: list[Order], gateway: dict[str, list[dict]]) -> list[str]:
+    """I7 (and I6): money the gateway holds for an order is paid or under review in the shop;
+    an order the shop calls paid is backed by money the gateway holds."""
+    found = []
+    for order in orders:
+        holding = [
+            p
+            for p in gateway[order.merchant_uid]
+            if p["status"] == "paid"
+            or (p["status"] == "cancelled" and p["cancel_amount"] < p["amount"])
+        ]
+        if holding and order.status not in (*HOLDING_OR_REVIEW, OrderStatus.FORGED):
+            found.append(
+                f"{order.merchant_uid}: gateway holds money, shop says {order.status.value}"
+            )
+        if order.status in states.HOLDS_MONEY and not holding:
+            found.append(
+                f"{order.merchant_uid}: shop says {order.status.value}, gateway holds nothing"
+            )
+    return found
