@@ -2,6 +2,7 @@ import json
 import os
 import re
 import threading
+import time
 
 import pytest
 import requests
@@ -11,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from shop import create_app
 from shop.demo import DEMO_PRODUCTS
 from shop.extensions import db
-from shop.models import Order, OrderStatus, Product
+from shop.models import Notice, Order, OrderStatus, PaymentEvent, Product
 from shop.sandbox import switchboard
 from tests.spec_check import spec_checked
 
@@ -23,6 +24,36 @@ BUYER = {
     "buyer_addr": "서울특별시 강남구 테헤란로 123",
     "pay_method": "card",
 }
+
+
+def order(app, merchant_uid) -> Order:
+    with app.app_context():
+        found = db.session.execute(select(Order).where(Order.merchant_uid == merchant_uid))
+        result = found.scalar_one()
+        result.lines, result.payments  # noqa: B018 - load before the session closes
+        return result
+
+
+def events(app) -> list[PaymentEvent]:
+    with app.app_context():
+        return list(db.session.execute(select(PaymentEvent).order_by(PaymentEvent.id)).scalars())
+
+
+def stock(app, product_id=1) -> int:
+    with app.app_context():
+        return db.session.get(Product, product_id).stock
+
+
+def notices(app, merchant_uid: str) -> list[str]:
+    """The kinds of notice queued for an order, oldest first."""
+    with app.app_context():
+        query = (
+            select(Notice.kind)
+            .join(Order, Notice.order_id == Order.id)
+            .where(Order.merchant_uid == merchant_uid)
+            .order_by(Notice.id)
+        )
+        return list(db.session.execute(query).scalars())
 
 
 def order_status(app, merchant_uid: str) -> OrderStatus:
@@ -37,6 +68,7 @@ POSTGRES_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql://shop_test:shop_test@127.0.0.1:5432/shop_test"
 )
 DATABASES = ("sqlite", "postgresql")
+SANDBOX_THREADS = ("sandbox-webhook-", "sandbox-late-approval-")
 
 
 def database_url(kind: str, tmp_path) -> str:
@@ -89,10 +121,13 @@ def app(request, tmp_path):
 
 
 def wait_for_webhooks(timeout: float = 10) -> None:
-    """Let the sandbox's background deliveries finish (they reach the shop in-process)."""
-    for thread in threading.enumerate():
-        if thread.name.startswith("sandbox-webhook-"):
-            thread.join(timeout)
+    """Let the sandbox's background work finish: late approvals and webhook deliveries (which
+    reach the shop in-process), including deliveries that finished work starts."""
+    deadline = time.monotonic() + timeout
+    while busy := [t for t in threading.enumerate() if t.name.startswith(SANDBOX_THREADS)]:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"sandbox threads still running: {busy}")
+        busy[0].join(deadline - time.monotonic())
 
 
 @pytest.fixture

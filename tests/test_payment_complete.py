@@ -4,25 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from shop.extensions import db
-from shop.models import Order, OrderStatus, Payment, PaymentEvent, Product
-
-
-def order(app, merchant_uid) -> Order:
-    with app.app_context():
-        found = db.session.execute(select(Order).where(Order.merchant_uid == merchant_uid))
-        result = found.scalar_one()
-        result.lines, result.payments  # noqa: B018 - load before the session closes
-        return result
-
-
-def events(app) -> list[PaymentEvent]:
-    with app.app_context():
-        return list(db.session.execute(select(PaymentEvent).order_by(PaymentEvent.id)).scalars())
-
-
-def stock(app, product_id=1) -> int:
-    with app.app_context():
-        return db.session.get(Product, product_id).stock
+from shop.models import OrderStatus, Payment
+from tests.conftest import events, order, stock
 
 
 def test_an_approved_payment_marks_the_order_paid(app, shopper):
