@@ -1,8 +1,10 @@
 """Where the browser and PortOne report a payment; every route here only asks for a sync."""
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from sqlalchemy.exc import DBAPIError
 
-from shop.extensions import csrf
+from shop.extensions import csrf, db
+from shop.models import Order
 from shop.orders import order_named
 from shop.results import describe
 from shop.sync import IMP_UID_SHAPE, Outcome, SyncResult, sync_latest, sync_payment
@@ -95,11 +97,20 @@ def mobile_complete():
     else:  # refused before a window opened: ask PortOne what this order has
         result = sync_latest(gateway(), merchant_uid, "redirect", note)
     # Only the order this URL names is shown: a leaked imp_uid must not reveal someone else's.
-    order = order_named(merchant_uid)
+    order = order_if_reachable(merchant_uid)
     view = describe(order, result, claim.get("error_msg"))
     return render_template("orders/show.html", order=order, view=view), PAGE_STATUS.get(
         view.kind, 200
     )
+
+
+def order_if_reachable(merchant_uid: str) -> Order | None:
+    """With the database down the page still says "확인 중", without the order."""
+    try:
+        return order_named(merchant_uid)
+    except DBAPIError:
+        db.session.rollback()
+        return None
 
 
 PAGE_STATUS = {"invalid": 400, "missing": 404, "mismatch": 409}

@@ -75,9 +75,9 @@ def database_url(kind: str, tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'shop.sqlite3'}" if kind == "sqlite" else POSTGRES_URL
 
 
-def make_app(tmp_path, database: str = "sqlite", **settings):
-    """A shop with its sandbox, empty tables (dropped first on PostgreSQL) and demo products."""
-    app = create_app(
+def shop_app(tmp_path, database: str = "sqlite", **settings):
+    """A shop with its sandbox (whose file is in tmp_path), tables untouched."""
+    return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
@@ -87,6 +87,11 @@ def make_app(tmp_path, database: str = "sqlite", **settings):
         }
         | settings
     )
+
+
+def make_app(tmp_path, database: str = "sqlite", **settings):
+    """A shop with its sandbox, empty tables (dropped first on PostgreSQL) and demo products."""
+    app = shop_app(tmp_path, database, **settings)
     with app.app_context():
         try:
             db.drop_all()
