@@ -1,5 +1,6 @@
 """The sandbox's console: payments with their history and webhooks, the webhook log, the
-switchboard, and what a PG console does by hand (deposit, cancel, resend, expire, reset).
+switchboard, and what a PG console does by hand (deposit, cancel, resend, expire, revoke,
+reset).
 
 Every action is a POST form. A done action redirects to a page with a fixed notice named in
 the query (no session, so any gunicorn worker can show it); a refused one shows the page again
@@ -12,7 +13,14 @@ from typing import NamedTuple
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from . import switchboard, webhooks
-from .store import REFUND_FIELDS, CancelRefused, SandboxStore, normalize_amount
+from .store import (
+    REFUND_FIELDS,
+    CancelRefused,
+    SandboxStore,
+    VbankRevokeRefused,
+    is_revoked,
+    normalize_amount,
+)
 from .window import format_kst, format_money, pay_method_label, status_label, store
 
 bp = Blueprint("dashboard", __name__)
@@ -22,6 +30,7 @@ NOTICES = {
     "cancelled": "취소했습니다. cancelled 웹훅을 보냅니다.",
     "resent": "웹훅을 다시 보냅니다.",
     "expired": "입금기한을 지금으로 당겼습니다. 이 계좌로는 더 이상 입금할 수 없습니다.",
+    "revoked": "가상계좌 발급을 취소했습니다. 이 계좌로는 더 이상 입금할 수 없습니다. 웹훅은 없습니다.",
     "switches": "스위치를 저장했습니다.",
     "switches-cleared": "모든 스위치를 껐습니다.",
     "reset": "결제, 토큰, 사전등록, 웹훅 로그, 스위치를 모두 지웠습니다.",
@@ -62,6 +71,8 @@ def dashboard_context():
 @bp.app_template_filter("payment_status")
 def payment_status(payment: dict) -> str:
     """The status as the console says it, telling a partial cancel from a full one."""
+    if is_revoked(payment):
+        return "발급취소"
     if payment["status"] == "cancelled" and payment["cancel_amount"] < payment["amount"]:
         return "부분취소"
     if payment["status"] == "ready" and payment["vbank_num"]:
@@ -97,6 +108,11 @@ def resend(imp_uid):
 @bp.post("/dashboard/payments/<imp_uid>/expire")
 def expire(imp_uid):
     return act(imp_uid, "expired", expire_account)
+
+
+@bp.post("/dashboard/payments/<imp_uid>/revoke")
+def revoke(imp_uid):
+    return act(imp_uid, "revoked", revoke_account)
 
 
 @bp.get("/dashboard/webhooks")
@@ -158,11 +174,12 @@ def show_payment(imp_uid: str, refusal: str | None = None, status: int = 200):
         payment=payment,
         checkout=checkout,
         fields=payment_fields(payment),
-        history=history(payment),
+        history=history(payment, checkout),
         deliveries=webhooks.deliveries(store(), imp_uid),
         account_open=account_problem(payment, store().now()) is None,
         cancellable=payment["status"] in ("paid", "cancelled")
-        and payment["cancel_amount"] < payment["amount"],
+        and payment["cancel_amount"] < payment["amount"]
+        and not is_revoked(payment),
         refund_account=TEST_REFUND_ACCOUNT | {"refund_holder": payment["buyer_name"] or "테스트"},
         refusal=refusal,
     )
@@ -183,6 +200,8 @@ def account_problem(payment: dict, now: int) -> str | None:
     """Why a virtual account cannot take a deposit (or be expired) now; None when it can."""
     if payment["pay_method"] != "vbank" or not payment["vbank_num"]:
         return "가상계좌가 발급된 결제건이 아닙니다."
+    if is_revoked(payment):
+        return "발급취소된 가상계좌입니다. 이 계좌로는 입금할 수 없습니다."
     if payment["status"] != "ready":
         return f"입금을 기다리는 가상계좌가 아닙니다(현재 {payment_status(payment)})."
     if now >= payment["vbank_date"]:
@@ -217,6 +236,14 @@ def expire_account(imp_uid: str) -> None:
         return {"vbank_date": now}
 
     store().update_payment(imp_uid, expired)
+
+
+def revoke_account(imp_uid: str) -> None:
+    """The console's 발급 취소, the same revoke as DELETE /vbanks/{imp_uid}: no webhook."""
+    try:
+        store().revoke_vbank(imp_uid)
+    except VbankRevokeRefused as refusal:
+        raise Refused(refusal.message) from None
 
 
 def cancel_as_console(imp_uid: str) -> None:
@@ -256,6 +283,8 @@ def resend_webhook(imp_uid: str) -> None:
         raise Refused("결제실패 건에는 웹훅을 보내지 않습니다. PortOne은 실패를 알리지 않습니다.")
     if payment["status"] == "ready" and not payment["vbank_num"]:
         raise Refused("결제창에서 아직 결정되지 않은 결제건이라 보낼 웹훅이 없습니다.")
+    if is_revoked(payment):
+        raise Refused("가상계좌 발급취소에는 웹훅을 보내지 않습니다(샌드박스의 추정).")
     webhooks.resend(payment)
 
 
@@ -264,10 +293,14 @@ def active_switches(sandbox: SandboxStore) -> list[str]:
     return [switchboard.SWITCHES[name].label for name in switchboard.SWITCHES if name in on]
 
 
-def history(payment: dict) -> list[Event]:
-    """What happened to the payment, oldest first, from the times the payment itself keeps."""
+def history(payment: dict, checkout: dict) -> list[Event]:
+    """What happened to the payment, oldest first, from the times the payment itself keeps and
+    the calls to confirm_url its checkout keeps."""
     method = f"{pay_method_label(payment['pay_method'])} · {payment['pg_provider']}"
     events = [Event(payment["started_at"], "결제창 열림", method)]
+    events += [
+        Event(call["at"], "confirm_url", confirm_outcome(call)) for call in confirm_calls(checkout)
+    ]
     if payment["vbank_issued_at"]:
         account = f"{payment['vbank_name']} {payment['vbank_num']}"
         due = f"입금기한 {format_kst(payment['vbank_date'])}"
@@ -283,7 +316,22 @@ def history(payment: dict) -> list[Event]:
         amount = format_money(entry["amount"], payment["currency"])
         detail = f"{amount} · {entry['reason'] or '사유 없음'} · {entry['cancellation_id']}"
         events.append(Event(entry["cancelled_at"], "취소", detail))
+    if is_revoked(payment):
+        account = f"{payment['vbank_name']} {payment['vbank_num']}"
+        events.append(Event(payment["cancelled_at"], "가상계좌 발급취소", account))
     return sorted(events, key=lambda event: event.at)
+
+
+def confirm_calls(checkout: dict) -> list[dict]:
+    return checkout.get("confirm_calls") or []  # a payment stored before confirm_url has none
+
+
+def confirm_outcome(call: dict) -> str:
+    if call["accepted"]:
+        return f"응답 {call['status']}"
+    if call["status"] is None:
+        return f"거절: 응답 없음 ({call['error']})"
+    return f"거절: 응답 {call['status']}" + (f" · {call['reason']}" if call["reason"] else "")
 
 
 def payment_fields(payment: dict) -> list[tuple[str, str]]:

@@ -129,6 +129,8 @@ def blank_checkout() -> dict:
         "m_redirect_url": None,
         "notice_url": None,
         "vbank_due": None,
+        "confirm_url": None,
+        "confirm_calls": [],  # each call to confirm_url (confirm.py), oldest first
         "outcome": None,
         "error_code": None,
     }
@@ -384,6 +386,7 @@ class SandboxStore:
             row = db.execute(
                 "SELECT payment FROM payments WHERE merchant_uid = ? ORDER BY CASE"
                 " WHEN status = 'paid' THEN 0 WHEN status = 'cancelled' AND"
+                " json_extract(payment, '$.cancel_amount') > 0 AND"
                 " json_extract(payment, '$.cancel_amount') < json_extract(payment, '$.amount')"
                 " THEN 0 WHEN status = 'cancelled' THEN 1 ELSE 2 END,"
                 " started_at DESC, rowid DESC LIMIT 1",
@@ -436,6 +439,44 @@ class SandboxStore:
             }
             write_payment(db, payment, checkout, now)
         return payment, cancellation_id
+
+    # Virtual accounts (DELETE /vbanks/{imp_uid} and the console)
+
+    def revoke_vbank(self, imp_uid: str) -> dict | None:
+        """Revoke an issued virtual account that waits for its deposit (PortOne's 발급취소).
+
+        None when there is no such payment; VbankRevokeRefused (nothing changed) when the
+        payment is no virtual account waiting in `ready`. A guess, as PortOne does not document
+        the resulting status: `cancelled` with nothing cancelled (cancel_amount 0, no
+        cancel_history), which is what its console shows as 발급취소; cancelled_at is set and
+        the account's fields stay. Whether a webhook follows is the caller's business.
+        """
+        with self._transaction() as db:
+            found = read_payment(db, imp_uid)
+            if found is None:
+                return None
+            payment, checkout = found
+            problem = revoke_problem(payment)
+            if problem:
+                raise VbankRevokeRefused(problem)
+            now = self.now()
+            payment |= {"status": "cancelled", "cancelled_at": now}
+            write_payment(db, payment, checkout, now)
+        return payment
+
+    def log_confirm(self, imp_uid: str, call: dict) -> None:
+        """Append one call to confirm_url to the payment's checkout; the payment is untouched,
+        so its updated_at stays."""
+        with self._transaction() as db:
+            found = read_payment(db, imp_uid)
+            if found is None:
+                return
+            checkout = found[1]
+            checkout["confirm_calls"] = [*checkout.get("confirm_calls", []), call]
+            db.execute(
+                "UPDATE payments SET checkout = ? WHERE imp_uid = ?",
+                (json.dumps(checkout, ensure_ascii=False), imp_uid),
+            )
 
     # Webhook log, switches and console actions (webhooks.py, switchboard.py, dashboard.py)
 
@@ -600,7 +641,7 @@ def cancellable_amount(
     payment: dict, amount: float | None, checksum: float | None, refund: dict | None
 ) -> Decimal:
     """What a cancel takes off the payment, after PortOne's checks (their order is ours)."""
-    if payment["status"] not in ("paid", "cancelled"):
+    if payment["status"] not in ("paid", "cancelled") or is_revoked(payment):
         raise CancelRefused(1, CANCEL_NOT_PAID)
     left = exact(payment["amount"]) - exact(payment["cancel_amount"])
     if left <= 0:
@@ -615,3 +656,50 @@ def cancellable_amount(
     if requested > left:
         raise CancelRefused(-1, AMOUNT_OVER_CANCELLABLE)
     return requested
+
+
+# Revoking virtual accounts
+
+# Guesses: PortOne's texts for these refusals are not documented.
+REVOKE_NOT_VBANK = "가상계좌 결제건이 아닙니다."
+REVOKE_ALREADY_REVOKED = "이미 발급취소된 가상계좌입니다."
+REVOKE_ALREADY_PAID = (
+    "이미 입금이 완료된 가상계좌는 발급취소할 수 없습니다. 환불은 결제취소 API로 요청하세요."
+)
+REVOKE_NOT_READY = (
+    "입금대기(ready) 상태의 가상계좌만 발급취소할 수 있습니다(현재 status: {status})."
+)
+REVOKE_NOT_ISSUED = "아직 발급된 가상계좌가 없습니다."
+
+
+class VbankRevokeRefused(Exception):
+    """A revoke PortOne refuses; `message` goes into the envelope (HTTP 400, code 1)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def is_revoked(payment: dict) -> bool:
+    """A revoked virtual account: cancelled without anything cancelled (revoke_vbank)."""
+    return (
+        payment["status"] == "cancelled"
+        and payment["pay_method"] == "vbank"
+        and bool(payment["vbank_num"])
+        and not payment["cancel_history"]
+    )
+
+
+def revoke_problem(payment: dict) -> str | None:
+    """Why this payment's virtual account cannot be revoked; None when it can."""
+    if payment["pay_method"] != "vbank":
+        return REVOKE_NOT_VBANK
+    if is_revoked(payment):
+        return REVOKE_ALREADY_REVOKED
+    if payment["status"] == "paid":
+        return REVOKE_ALREADY_PAID
+    if payment["status"] != "ready":
+        return REVOKE_NOT_READY.format(status=payment["status"])
+    if not payment["vbank_num"]:
+        return REVOKE_NOT_ISSUED
+    return None

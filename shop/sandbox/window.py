@@ -4,6 +4,7 @@ The window plays both PortOne and the PG: it checks the request, records the pay
 lets the tester approve, decline or close it, and sends the result back the way PortOne does,
 by postMessage to the shop's page (iframe) or by a 302 to m_redirect_url (redirect). An approval
 and an issued virtual account also send their webhook (webhooks.py); a failure sends none.
+Before either, a request with confirm_url asks the merchant first (confirm.py).
 """
 
 import json
@@ -14,7 +15,7 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
 
-from . import switchboard, webhooks
+from . import confirm, switchboard, webhooks
 from .store import SandboxStore, is_decided, normalize_amount, random_digits
 
 bp = Blueprint("window", __name__)
@@ -47,6 +48,7 @@ PG_MISCONFIGURED = (
     "[PG] 상점아이디(MID) 설정 오류로 결제창을 열 수 없습니다. PG사 계약 정보를 확인해주세요.",
 )
 APPROVAL_PENDING = ("F1010", "PG사의 승인 확인이 늦어지고 있습니다. 승인되면 결제완료로 바뀝니다.")
+# F1011 (the merchant's confirm_url stopped the payment) is in confirm.py: a guess as well.
 
 
 class Decline(NamedTuple):
@@ -161,6 +163,7 @@ def open_window():
         "m_redirect_url": text(params.get("m_redirect_url")),
         "notice_url": notice_url(params.get("notice_url")),
         "vbank_due": text(params.get("vbank_due")),
+        "confirm_url": text(params.get("confirm_url")),
     }
     refusal = malformed_request(params, checkout) or order_refusal(params)
     if refusal:
@@ -316,6 +319,9 @@ def new_pg_tid() -> str:
 
 
 def approve(payment: dict, checkout: dict) -> tuple[dict, str | None]:
+    refused = confirm.refusal(payment, checkout)  # before the PG is asked, and its switches
+    if refused:
+        return refused
     changes = {
         "status": "paid",
         "paid_at": store().now(),
@@ -373,6 +379,9 @@ def decline(payment: dict, checkout: dict) -> tuple[dict, str | None]:
 
 
 def issue_vbank(payment: dict, checkout: dict) -> tuple[dict, str | None]:
+    refused = confirm.refusal(payment, checkout)
+    if refused:
+        return refused
     now = store().now()
     changes = TEST_VBANK | {
         "pg_tid": new_pg_tid(),
