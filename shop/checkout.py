@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 
-from shop import cart
+from shop import cart, orders
 from shop.extensions import db
 from shop.forms import CheckoutForm, QuantityForm
 from shop.gateway import GatewayError
@@ -60,6 +60,7 @@ def form():
             order = place_order(items, checkout_form)
             if order is not None:
                 forget_items(source)
+                orders.remember_placed(order)
                 return redirect(url_for("orders.pay", merchant_uid=order.merchant_uid))
     return render_template(
         "checkout/form.html", form=checkout_form, items=items, total=cart.total(items)

@@ -8,16 +8,19 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from shop.cancellation import refund
 from shop.demo import DEMO_PRODUCTS
 from shop.extensions import db
 from shop.models import Product
 from shop.reconcile import reconcile
+from shop.refunds import RefundRefused
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(seed)
     app.cli.add_command(reconcile_command)
+    app.cli.add_command(refund_command)
 
 
 @click.command("init-db")
@@ -61,3 +64,22 @@ def reconcile_command(older_than: int) -> None:
     click.echo(f"미완료 주문 {len(checked)}건 확인, {changed}건 변경, {failed}건 확인 실패.")
     if failed:
         sys.exit(1)
+
+
+@click.command("refund")
+@click.argument("merchant_uid")
+@click.option("--amount", type=click.IntRange(min=1), help="환불 금액(원). 없으면 남은 금액 전부.")
+@click.option(
+    "--reason", default="운영자 환불", show_default=True, help="PortOne에 보낼 취소 사유."
+)
+@with_appcontext
+def refund_command(merchant_uid: str, amount: int | None, reason: str) -> None:
+    """Refund an order's payment through PortOne, once (checksum from our ledger)."""
+    try:
+        result = refund(current_app.extensions["portone"], merchant_uid, reason, "operator", amount)
+    except RefundRefused as refusal:
+        db.session.rollback()
+        click.echo(f"환불하지 못했습니다: {refusal.message}", err=True)
+        sys.exit(1)
+    order = result.order
+    click.echo(f"{merchant_uid}: 환불했습니다. 주문 상태 {order.status.label if order else '?'}.")

@@ -47,6 +47,9 @@ def defaults(instance_path: str) -> dict:
         "IMP_KEY": None,
         "IMP_SECRET": None,
         "PORTONE_PG": "html5_inicis",
+        "PORTONE_PG_BY_METHOD": {},  # e.g. {"card": "nice_v2", "trans": "html5_inicis"}
+        "PAY_METHODS": ("card", "trans", "vbank", "phone", "kakaopay", "paypal"),
+        "CONFIRM_PROCESS": None,  # None: on in sandbox mode; in live mode PortOne enables it
         "PORTONE_API_URL": None,
         "PORTONE_SDK_URL": None,
         "PORTONE_TIMEOUT": (3.05, 10),
@@ -84,6 +87,8 @@ def finish(config) -> None:
     if mode not in ("sandbox", "live"):
         raise ConfigError(f"PAYMENT_MODE은 sandbox 또는 live여야 합니다 (현재: {mode!r}).")
     config["PAYMENT_MODE"] = mode
+    if config["CONFIRM_PROCESS"] is None:
+        config["CONFIRM_PROCESS"] = mode == "sandbox"
     config["SHOP_URL"] = config["SHOP_URL"].rstrip("/")
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = config["SHOP_URL"].startswith("https://")

@@ -1,13 +1,14 @@
-"""What a status change sets off: stock taken or put back, and notices to the customer.
+"""What an order's status sets off: stock taken, held or put back, and notices to the customer.
 
-Each runs inside the sync's transaction and at most once per order: stock through a
-conditional update of `order.stock_taken`, notices through the outbox's unique
-(order, kind). A repeated or concurrent delivery therefore changes nothing more.
+`follow` runs inside every sync's transaction and brings stock and notices in line with the
+status; each happens at most once per order: stock through a conditional update of
+`order.stock_taken` (a reservation made by the confirm process counts as taken), notices
+through the outbox's unique (order, kind). A repeated or concurrent delivery changes nothing.
 """
 
 from datetime import UTC, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from shop.database import insert_once
 from shop.extensions import db
@@ -15,31 +16,56 @@ from shop.formatting import seoul_time, won
 from shop.models import Notice, Order, OrderStatus, Product
 from shop.states import HOLDS_MONEY
 
+# Statuses in which the goods are no longer owed: stock taken or reserved goes back.
+RELEASING = (
+    OrderStatus.FAILED,
+    OrderStatus.EXPIRED,
+    OrderStatus.FORGED,
+    OrderStatus.REFUNDED,
+    OrderStatus.CANCELLED,
+)
+NOTICES = {
+    OrderStatus.PAID: "payment_confirmed",
+    OrderStatus.PARTIALLY_REFUNDED: "payment_confirmed",
+    OrderStatus.VBANK_ISSUED: "vbank_issued",
+    OrderStatus.REFUNDED: "refunded",
+    OrderStatus.CANCELLED: "cancelled",
+}
 
-def after_move(order: Order) -> list[str]:
-    """Run the side effects of the order's new status; what happened, in words."""
+
+def follow(order: Order) -> list[str]:
+    """Bring stock and notices in line with the order's status; what happened, in words."""
     notes = []
     if order.status in HOLDS_MONEY:
+        order.paid_at = order.paid_at or datetime.now(UTC)
         notes += take_stock(order)
-        queue_notice(order, "payment_confirmed")
-    elif order.status == OrderStatus.VBANK_ISSUED:
-        queue_notice(order, "vbank_issued")
-    elif order.status == OrderStatus.REFUNDED:
+    elif order.status in RELEASING:
         notes += put_back_stock(order)
-        queue_notice(order, "refunded")
+    if order.status in NOTICES:
+        queue_notice(order, NOTICES[order.status])
     return notes
 
 
 def take_stock(order: Order) -> list[str]:
-    if not _flip_stock_taken(order, to=True):
+    """All lines or none: without enough of every product nothing is taken, and the order's
+    money is refunded (shop.refunds) instead of selling what the shop does not have."""
+    if order.stock_taken:  # read under the order's lock
         return []
-    order.paid_at = order.paid_at or datetime.now(UTC)
+    savepoint = db.session.begin_nested()
+    if not _flip_stock_taken(order, to=True):
+        savepoint.commit()
+        return []
     short = [line.name for line in order.lines if not _decrement(line.product_id, line.quantity)]
-    return [f"재고 부족: {', '.join(short)}"] if short else []
+    if short:
+        savepoint.rollback()
+        db.session.refresh(order)
+        return [f"재고 부족: {', '.join(short)}"]
+    savepoint.commit()
+    return []
 
 
 def put_back_stock(order: Order) -> list[str]:
-    if not _flip_stock_taken(order, to=False):
+    if not order.stock_taken or not _flip_stock_taken(order, to=False):
         return []
     for line in order.lines:
         if line.product_id is not None:
@@ -77,6 +103,9 @@ def _increment(product_id: int, quantity: int) -> None:
 
 
 def queue_notice(order: Order, kind: str) -> None:
+    queued = select(Notice.id).where(Notice.order_id == order.id, Notice.kind == kind)
+    if db.session.execute(queued).first() is not None:
+        return
     subject, body = NOTICE_TEXTS[kind](order)
     insert_once(
         Notice,
@@ -119,8 +148,16 @@ def _refunded(order: Order) -> tuple[str, str]:
     )
 
 
+def _cancelled(order: Order) -> tuple[str, str]:
+    return (
+        f"[주문 취소] {order.name} 주문이 취소되었습니다",
+        f"{order.buyer_name}님, 요청하신 대로 주문을 취소했습니다.\n주문 번호: {order.merchant_uid}",
+    )
+
+
 NOTICE_TEXTS = {
     "payment_confirmed": _confirmed,
     "vbank_issued": _vbank_issued,
     "refunded": _refunded,
+    "cancelled": _cancelled,
 }

@@ -1,9 +1,11 @@
 """Template filters: how money and times read on Korean pages."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+
+from shop.models import as_utc
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -15,9 +17,7 @@ def won(amount: int) -> str:
 def seoul_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
+    return as_utc(moment).astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
 
 
 def register_filters(app: Flask) -> None:

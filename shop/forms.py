@@ -1,18 +1,21 @@
 """Every form of the shop; all of them carry a CSRF token."""
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
     TelField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Regexp
 
-from shop.payment_methods import METHODS
+from shop.payment_methods import METHODS, offered
 
 MAX_QUANTITY = 99
 
@@ -62,7 +65,65 @@ class CheckoutForm(FlaskForm):
     )
     pay_method = RadioField(
         "결제 수단",
-        choices=[SelectChoice(key, method.label) for key, method in METHODS.items()],
         default="card",
         validators=[DataRequired("결제 수단을 골라 주세요.")],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keys = offered(current_app.config)
+        self.pay_method.choices = [SelectChoice(key, METHODS[key].label) for key in keys]
+
+
+# Banks a refund of a virtual-account payment can go to (PortOne's standard bank codes).
+REFUND_BANKS = {
+    "004": "KB국민은행",
+    "088": "신한은행",
+    "020": "우리은행",
+    "081": "하나은행",
+    "011": "NH농협은행",
+    "003": "IBK기업은행",
+    "090": "카카오뱅크",
+    "092": "토스뱅크",
+    "089": "케이뱅크",
+    "023": "SC제일은행",
+    "031": "iM뱅크(대구)",
+    "032": "부산은행",
+    "071": "우체국",
+}
+
+
+class CancelForm(FlaskForm):
+    confirm = BooleanField(
+        "주문 취소 내용을 확인했습니다",
+        validators=[DataRequired("취소하려면 확인란을 선택해 주세요.")],
+    )
+
+
+class RefundAccountForm(CancelForm):
+    """A paid virtual account is refunded to an account the customer names."""
+
+    refund_holder = StringField(
+        "예금주", validators=[DataRequired("예금주를 입력해 주세요."), Length(max=20)]
+    )
+    refund_bank = SelectField(
+        "은행",
+        choices=[SelectChoice("", "은행을 고르세요")]
+        + [SelectChoice(code, name) for code, name in REFUND_BANKS.items()],
+        validators=[DataRequired("은행을 골라 주세요.")],
+    )
+    refund_account = StringField(
+        "계좌번호",
+        validators=[
+            DataRequired("계좌번호를 입력해 주세요."),
+            Regexp(r"^[0-9-]{10,20}$", message="계좌번호는 숫자와 -만 10~20자로 입력해 주세요."),
+        ],
+    )
+
+    def account(self) -> dict[str, str]:
+        """What PortOne's cancel takes; kept nowhere else."""
+        return {
+            "refund_holder": self.refund_holder.data.strip(),
+            "refund_bank": self.refund_bank.data,
+            "refund_account": self.refund_account.data.replace("-", ""),
+        }

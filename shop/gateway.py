@@ -80,6 +80,23 @@ class PortOne:
             page = listed["next"]
         return found
 
+    def cancel(
+        self,
+        imp_uid: str,
+        amount: int,
+        checksum: int,
+        reason: str,
+        refund_account: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Cancel `amount` of a payment; PortOne refuses unless `checksum` is what it still
+        holds, so a cancel repeated after a lost answer is never executed twice."""
+        body = {"imp_uid": imp_uid, "amount": amount, "checksum": checksum, "reason": reason}
+        return self._call("POST", "/payments/cancel", json=body | (refund_account or {}))
+
+    def revoke_vbank(self, imp_uid: str) -> dict[str, Any]:
+        """Close an issued virtual account that has not been paid into."""
+        return self._call("DELETE", "/vbanks/" + quote(imp_uid, safe=""))
+
     def prepare(self, merchant_uid: str, amount: int, currency: str = "KRW") -> dict[str, Any]:
         body = {"merchant_uid": merchant_uid, "amount": amount, "currency": currency}
         return self._call("POST", "/payments/prepare", json=body)

@@ -14,6 +14,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; the shop writes UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def new_merchant_uid() -> str:
     """Unique and unguessable (128 random bits): the order page is reachable by it alone."""
     return "ord_" + secrets.token_hex(16)
@@ -29,6 +34,7 @@ class OrderStatus(enum.Enum):
     NEEDS_REVIEW = "needs_review"  # money arrived in a way no rule settles: a person decides
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
+    CANCELLED = "cancelled"  # cancelled by the customer before any money was taken
 
     @property
     def label(self) -> str:
@@ -45,6 +51,7 @@ STATUS_LABELS = {
     OrderStatus.NEEDS_REVIEW: "확인 필요",
     OrderStatus.PARTIALLY_REFUNDED: "부분 환불",
     OrderStatus.REFUNDED: "환불 완료",
+    OrderStatus.CANCELLED: "주문 취소",
 }
 
 
@@ -100,6 +107,7 @@ class Order(db.Model):
     payments: Mapped[list["Payment"]] = relationship(
         back_populates="order", order_by="Payment.started_at"
     )
+    refunds: Mapped[list["Refund"]] = relationship(order_by="Refund.id", viewonly=True)
 
     def __repr__(self) -> str:
         return f"<Order {self.merchant_uid} {self.status.value} {self.amount}원>"
@@ -210,3 +218,35 @@ class Notice(db.Model):
 
     def __repr__(self) -> str:
         return f"<Notice {self.kind} order={self.order_id}>"
+
+
+class RefundState(enum.Enum):
+    SENDING = "sending"  # recorded, then sent to PortOne
+    DONE = "done"
+    REFUSED = "refused"  # PortOne said no; `message` says why
+    UNKNOWN = "unknown"  # no answer: PortOne is asked what happened before anything else
+
+
+class Refund(db.Model):
+    """Every cancel the shop asks PortOne for: the ledger its checksums come from."""
+
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    imp_uid: Mapped[str] = mapped_column(String(40), index=True)
+    amount: Mapped[int]
+    checksum: Mapped[int]  # what PortOne should still hold of the payment before this cancel
+    reason: Mapped[str] = mapped_column(String(200))
+    # forged, duplicate, out_of_stock, test_channel, cancelled_order, customer, operator
+    cause: Mapped[str] = mapped_column(String(20))
+    state: Mapped[RefundState] = mapped_column(
+        status_enum(RefundState), default=RefundState.SENDING
+    )
+    message: Mapped[str | None] = mapped_column(String(500))
+    cancellation_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<Refund {self.imp_uid} {self.amount}원 {self.state.value}>"

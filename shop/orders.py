@@ -4,17 +4,33 @@ An order is reached by its merchant_uid alone (128 random bits), so a customer c
 from a payment window without the session cookie still sees their order.
 """
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import select
 
+from shop.cancellation import CANCELLABLE, cancel_order
 from shop.extensions import db
+from shop.forms import CancelForm, RefundAccountForm
 from shop.models import Order, OrderStatus
-from shop.payment_methods import METHODS, pg_for
+from shop.payment_methods import METHODS, offered, pg_for
+from shop.refunds import RefundRefused
 from shop.results import describe
+from shop.states import HOLDS_MONEY
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
-PAYABLE = (OrderStatus.PENDING, OrderStatus.FAILED)
+# An issued virtual account does not block paying another way; the account is then closed.
+PAYABLE = (OrderStatus.PENDING, OrderStatus.FAILED, OrderStatus.VBANK_ISSUED)
 # While an order is in one of these, a webhook or reconciliation may still move it: its page
 # keeps asking (static/js/order-status.js) and reloads when the status changes.
 WATCHED = (
@@ -37,8 +53,11 @@ def find_order(merchant_uid: str) -> Order:
 
 
 @bp.app_context_processor
-def watched_statuses() -> dict:
-    return {"watched_statuses": WATCHED}
+def order_page_helpers() -> dict:
+    return {
+        "watched_statuses": WATCHED,
+        "can_cancel": lambda order: placed_here(order) and order.status in CANCELABLE_HERE,
+    }
 
 
 @bp.get("/<merchant_uid>")
@@ -59,20 +78,26 @@ def pay(merchant_uid: str):
     order = find_order(merchant_uid)
     if order.status not in PAYABLE:
         return redirect(url_for("orders.show", merchant_uid=merchant_uid))
+    methods = offered(current_app.config)
+    key = request.args.get("method", order.pay_method)
+    key = key if key in methods else order.pay_method
     return render_template(
         "orders/pay.html",
         order=order,
-        method=METHODS[order.pay_method],
-        pay_request=pay_request(order),
+        method=METHODS[key],
+        others=[(other, METHODS[other]) for other in methods if other != key],
+        pay_request=pay_request(order, key),
     )
 
 
-def pay_request(order: Order) -> dict:
-    """The parameters of IMP.request_pay; every value comes from the stored order."""
+def pay_request(order: Order, key: str | None = None) -> dict:
+    """The parameters of IMP.request_pay; every value comes from the stored order (and the
+    method, one of those the shop offers)."""
     config = current_app.config
+    key = key or order.pay_method
     return {
-        "pg": pg_for(order.pay_method, config["PORTONE_PG"]),
-        "pay_method": METHODS[order.pay_method].pay_method,
+        "pg": pg_for(key, config),
+        "pay_method": METHODS[key].pay_method,
         "merchant_uid": order.merchant_uid,
         "name": order.name,
         "amount": order.amount,
@@ -84,4 +109,54 @@ def pay_request(order: Order) -> dict:
         "buyer_postcode": order.buyer_postcode,
         "m_redirect_url": config["SHOP_URL"] + url_for("payments.mobile_complete"),
         "notice_url": config["SHOP_URL"] + url_for("payments.webhook"),
-    }
+    } | confirm_url(config)
+
+
+def confirm_url(config) -> dict:
+    """PortOne's confirm process is enabled per merchant by its support (CONFIRM_PROCESS)."""
+    if not config["CONFIRM_PROCESS"]:
+        return {}
+    return {"confirm_url": config["SHOP_URL"] + url_for("payments.confirm_payment")}
+
+
+CANCELABLE_HERE = (*CANCELLABLE, *HOLDS_MONEY)
+
+
+def remember_placed(order: Order) -> None:
+    """The session that placed an order may cancel it (the URL alone is not enough)."""
+    session["orders"] = [*session.get("orders", [])[-19:], order.merchant_uid]
+
+
+def placed_here(order: Order) -> bool:
+    return order.merchant_uid in session.get("orders", [])
+
+
+def cancel_form(order: Order) -> CancelForm:
+    paid_account = order.status in HOLDS_MONEY and order.pay_method == "vbank"
+    return RefundAccountForm() if paid_account else CancelForm()
+
+
+@bp.route("/<merchant_uid>/cancel", methods=["GET", "POST"])
+def cancel(merchant_uid: str):
+    """주문 취소: a confirmation page, then one cancel however often the button is pressed."""
+    order = find_order(merchant_uid)
+    if not placed_here(order):
+        abort(403, "주문하신 브라우저에서만 주문을 취소할 수 있습니다.")
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+        flash("이미 취소된 주문입니다.", "success")
+        return redirect(url_for("orders.show", merchant_uid=merchant_uid))
+    if order.status not in CANCELABLE_HERE:
+        flash(f"{order.status.label} 상태의 주문은 취소할 수 없습니다.", "error")
+        return redirect(url_for("orders.show", merchant_uid=merchant_uid))
+    form = cancel_form(order)
+    if form.validate_on_submit():
+        account = form.account() if isinstance(form, RefundAccountForm) else None
+        try:
+            cancel_order(current_app.extensions["portone"], merchant_uid, account)
+        except RefundRefused as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+        else:
+            flash("주문을 취소했습니다.", "success")
+        return redirect(url_for("orders.show", merchant_uid=merchant_uid))
+    return render_template("orders/cancel.html", order=order, form=form)

@@ -25,5 +25,11 @@ METHODS = {
 }
 
 
-def pg_for(key: str, default_pg: str) -> str:
-    return METHODS[key].pg or default_pg
+def pg_for(key: str, config) -> str:
+    """PORTONE_PG_BY_METHOD routes a method to its own PG (e.g. {"card": "nice_v2"})."""
+    return config["PORTONE_PG_BY_METHOD"].get(key) or METHODS[key].pg or config["PORTONE_PG"]
+
+
+def offered(config) -> list[str]:
+    """The methods PAY_METHODS allows, in the order of METHODS."""
+    return [key for key in METHODS if key in config["PAY_METHODS"]]

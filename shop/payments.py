@@ -7,7 +7,7 @@ from shop.extensions import csrf, db
 from shop.models import Order
 from shop.orders import order_named
 from shop.results import describe
-from shop.sync import IMP_UID_SHAPE, Outcome, SyncResult, sync_latest, sync_payment
+from shop.sync import IMP_UID_SHAPE, Outcome, SyncResult, confirm, sync_latest, sync_payment
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 
@@ -162,3 +162,19 @@ def webhook_source_allowed() -> bool:
     """remote_addr is the client as the trusted proxies saw it (TRUSTED_PROXY_HOPS)."""
     allowed = current_app.config["WEBHOOK_ALLOWED_IPS"]
     return not allowed or request.remote_addr in allowed
+
+
+@bp.post("/confirm")
+@csrf.exempt  # called by PortOne's servers
+def confirm_payment():
+    """confirm_url: PortOne asks right before approval. 200 lets it approve; any other
+    answer stops the payment and PortOne shows the customer our `reason`."""
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    imp_uid, merchant_uid = body.get("imp_uid"), body.get("merchant_uid")
+    if not isinstance(merchant_uid, str) or not isinstance(imp_uid, str):
+        return jsonify(reason="imp_uid와 merchant_uid가 필요합니다."), 400
+    refusal = confirm(imp_uid, merchant_uid, body.get("amount"), body.get("currency"))
+    if refusal:
+        return jsonify(reason=refusal), 409
+    return jsonify(reason=None), 200

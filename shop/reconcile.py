@@ -58,7 +58,7 @@ def check(gateway: PortOne, merchant_uid: str, before: OrderStatus) -> Checked:
         payments = gateway.payments_of(merchant_uid)
     except GatewayError:
         return Checked(merchant_uid, before, None)
-    results = [sync_fetched(payment, "reconcile") for payment in reversed(payments)]
+    results = [sync_fetched(gateway, payment, "reconcile") for payment in reversed(payments)]
     if any(result.outcome == Outcome.UNAVAILABLE for result in results):
         return Checked(merchant_uid, before, None)
     after = db.session.execute(select(Order.status).where(Order.merchant_uid == merchant_uid))

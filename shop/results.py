@@ -27,7 +27,7 @@ BY_STATUS = {
     OrderStatus.FORGED: ResultView(
         "forged",
         "결제를 확인하지 못했습니다",
-        "결제된 금액이 주문 금액과 달라 주문을 처리하지 않았습니다. 결제된 금액은 확인 후 환불해 드립니다.",
+        "결제된 금액이 주문 금액과 달라 주문을 처리하지 않았습니다. 결제된 금액은 자동으로 환불됩니다.",
     ),
     OrderStatus.PENDING: ResultView(
         "pending", "결제가 아직 완료되지 않았습니다", "결제하기를 눌러 결제를 진행해 주세요.", True
@@ -47,6 +47,9 @@ BY_STATUS = {
     ),
     OrderStatus.REFUNDED: ResultView(
         "refunded", "결제가 취소되었습니다", "결제하신 금액이 전액 환불되었습니다."
+    ),
+    OrderStatus.CANCELLED: ResultView(
+        "refunded", "주문이 취소되었습니다", "요청하신 대로 주문을 취소했습니다."
     ),
 }
 

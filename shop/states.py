@@ -6,9 +6,9 @@ A move the table does not allow is refused; money the table cannot place goes to
 """
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
-from shop.models import Order, OrderStatus, Payment
+from shop.models import Order, OrderStatus, Payment, as_utc
 
 S = OrderStatus
 
@@ -17,20 +17,25 @@ S = OrderStatus
 ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.PENDING: frozenset(
         {S.PAID, S.VBANK_ISSUED, S.EXPIRED, S.FAILED, S.FORGED, S.NEEDS_REVIEW}
-        | {S.PARTIALLY_REFUNDED, S.REFUNDED}
+        | {S.PARTIALLY_REFUNDED, S.REFUNDED, S.CANCELLED}
     ),
     S.VBANK_ISSUED: frozenset(
         {S.PAID, S.EXPIRED, S.FORGED, S.NEEDS_REVIEW, S.PARTIALLY_REFUNDED, S.REFUNDED}
+        | {S.CANCELLED}
     ),
     S.FAILED: frozenset(  # a late approval turns a failure into a payment
         {S.PAID, S.VBANK_ISSUED, S.FORGED, S.NEEDS_REVIEW, S.PARTIALLY_REFUNDED, S.REFUNDED}
+        | {S.CANCELLED}
     ),
-    S.EXPIRED: frozenset({S.NEEDS_REVIEW}),  # money that arrives after the due date
+    S.EXPIRED: frozenset({S.NEEDS_REVIEW, S.CANCELLED}),  # money after the due date: review
     S.PAID: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED, S.NEEDS_REVIEW}),
     S.PARTIALLY_REFUNDED: frozenset({S.REFUNDED, S.NEEDS_REVIEW}),
     S.NEEDS_REVIEW: frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED}),
     S.FORGED: frozenset({S.NEEDS_REVIEW}),
     S.REFUNDED: frozenset({S.NEEDS_REVIEW}),
+    # Money that still arrives on a cancelled order is refunded (shop.refunds); the order
+    # goes to review only if that refund does not go through.
+    S.CANCELLED: frozenset({S.NEEDS_REVIEW}),
 }
 
 HOLDS_MONEY = frozenset({S.PAID, S.PARTIALLY_REFUNDED})
@@ -56,10 +61,12 @@ def next_status(current: OrderStatus, target: OrderStatus) -> OrderStatus | None
 
 
 def holds_money(payment: Payment) -> bool:
-    """Paid, or partially cancelled (V1 reports that as `cancelled` with a remainder)."""
+    """Paid, or partially cancelled (V1 reports that as `cancelled` with a remainder); a
+    revoked virtual account is `cancelled` too, but was never paid into."""
     if payment.status == "paid":
         return True
-    return payment.status == "cancelled" and payment.cancel_amount < payment.amount
+    partly = payment.status == "cancelled" and payment.cancel_amount < payment.amount
+    return partly and payment.paid_at is not None
 
 
 def fully_cancelled(payment: Payment) -> bool:
@@ -75,14 +82,13 @@ def fits(order: Order, payment: Payment) -> bool:
 
 
 def expired(payment: Payment, now: datetime) -> bool:
-    due = payment.vbank_date
-    if due is not None and due.tzinfo is None:  # SQLite gives back naive UTC
-        due = due.replace(tzinfo=UTC)
-    return due is not None and due <= now
+    return payment.vbank_date is not None and as_utc(payment.vbank_date) <= now
 
 
 def target(order: Order, payments: Iterable[Payment], now: datetime) -> tuple[S | None, str]:
     """The status the payments call for, with the reason in words (for review and events)."""
+    if order.status == S.CANCELLED:
+        return None, ""  # whatever arrives now is refunded, not sold
     payments = list(payments)
     held = [p for p in payments if holds_money(p)]
     vbanks = [p for p in payments if open_vbank(p)]

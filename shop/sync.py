@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
-from shop import effects, states
+from shop import effects, refunds, states
 from shop.database import insert_once
 from shop.extensions import db
 from shop.gateway import GatewayError, PortOne
-from shop.models import Order, OrderStatus, Payment, PaymentEvent
+from shop.models import Order, OrderStatus, Payment, PaymentEvent, Refund
 
 IMP_UID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 PAYMENT_STATUSES = ("ready", "paid", "failed", "cancelled")
@@ -54,6 +55,8 @@ class Outcome(enum.Enum):
     UNKNOWN_ORDER = "unknown_order"
     INVALID = "invalid"
     UNAVAILABLE = "unavailable"  # the gateway or our database could not be reached
+    CONFIRMED = "confirmed"  # confirm process: the order may be paid, its stock is held
+    REFUSED = "refused"  # confirm process: the order must not be paid now
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def sync_payment(
     event = new_event(source, imp_uid, claimed_merchant_uid, note)
     if not IMP_UID_SHAPE.fullmatch(imp_uid or ""):
         return _record(event, SyncResult(Outcome.INVALID, detail="imp_uid 형식 오류"))
-    return _settle(event, lambda: gateway.get_payment(imp_uid), claimed_merchant_uid)
+    return _settle(gateway, event, lambda: gateway.get_payment(imp_uid), claimed_merchant_uid)
 
 
 def sync_latest(
@@ -83,13 +86,15 @@ def sync_latest(
 ) -> SyncResult:
     """Sync the newest payment PortOne has for an order (when no imp_uid was given)."""
     event = new_event(source, None, merchant_uid, note)
-    return _settle(event, lambda: gateway.find_payment(merchant_uid), merchant_uid)
+    return _settle(gateway, event, lambda: gateway.find_payment(merchant_uid), merchant_uid)
 
 
-def sync_fetched(payment: dict[str, Any], source: str, note: str | None = None) -> SyncResult:
-    """Apply a payment fetched a moment ago (reconciliation lists an order's payments)."""
+def sync_fetched(
+    gateway: PortOne, payment: dict[str, Any], source: str, note: str | None = None
+) -> SyncResult:
+    """Apply a payment PortOne gave a moment ago (a listing, a cancel's or a revoke's answer)."""
     event = new_event(source, payment.get("imp_uid"), payment.get("merchant_uid"), note)
-    return _settle(event, lambda: payment, None)
+    return _settle(gateway, event, lambda: payment, None)
 
 
 def new_event(source: str, imp_uid, claimed, note) -> PaymentEvent:
@@ -108,19 +113,66 @@ def _text(value: object, limit: int) -> str | None:
     return str(value).encode("utf-8", "replace").decode("utf-8")[:limit]
 
 
-def _settle(event: PaymentEvent, fetch: Callable[[], Any], claimed: str | None) -> SyncResult:
+def _settle(
+    gateway: PortOne, event: PaymentEvent, fetch: Callable[[], Any], claimed: str | None
+) -> SyncResult:
     try:
         fetched = _checked(fetch())
     except GatewayError as error:
         outcome = Outcome.UNKNOWN_PAYMENT if error.not_found else Outcome.UNAVAILABLE
         return _record(event, SyncResult(outcome, detail=error.message))
     try:
-        return _record(event, _apply(event, fetched, claimed))
+        result = _apply(event, fetched, claimed)
+        due = MoneyBack.decide(result.order)
+        result = _record(event, result)
     except DBAPIError as error:
         db.session.rollback()
         log.warning("payment %s not synced, database error: %s", event.imp_uid, error)
         event.order_status_before = event.order_status_after = None
         return _record(event, SyncResult(Outcome.UNAVAILABLE, detail=DATABASE_TROUBLE))
+    if result.outcome == Outcome.UNAVAILABLE:
+        return result
+    return _latest_about(result, due.carry_out(gateway))
+
+
+@dataclass(frozen=True)
+class MoneyBack:
+    """Refunds and revocations decided with a move, carried out after its commit."""
+
+    to_refund: list[Refund]
+    to_revoke: list[str]
+
+    @classmethod
+    def decide(cls, order: Order | None) -> "MoneyBack":
+        if order is None:
+            return cls([], [])
+        live = current_app.config["PAYMENT_MODE"] == "live"
+        return cls(refunds.automatic(order, live), refunds.vbanks_to_revoke(order))
+
+    def carry_out(self, gateway: PortOne) -> list[SyncResult]:
+        """Each answer goes through the sync like any delivery; a refund that did not go
+        through puts the order in front of a person."""
+        followups = []
+        for refund in self.to_refund:
+            payment = refunds.send(gateway, refund)
+            if payment is None:
+                followups.append(_review(refund.order_id, f"자동 환불 실패: {refund.reason}"))
+            else:
+                followups.append(sync_fetched(gateway, payment, "refund", refund.cause))
+        for imp_uid in self.to_revoke:
+            if payment := refunds.revoke(gateway, imp_uid):
+                followups.append(sync_fetched(gateway, payment, "revoke"))
+        return followups
+
+
+def _latest_about(result: SyncResult, followups: list[SyncResult]) -> SyncResult:
+    """What the caller is told: the last word about the payment it asked about (a forgery
+    stays a forgery, refunded or not)."""
+    if result.outcome == Outcome.FORGED:
+        return result
+    imp_uid = result.payment.imp_uid if result.payment else None
+    same = [r for r in followups if r.payment is not None and r.payment.imp_uid == imp_uid]
+    return same[-1] if same else result
 
 
 def _checked(fetched: Any) -> dict[str, Any]:
@@ -155,7 +207,7 @@ def _apply(event: PaymentEvent, fetched: dict[str, Any], claimed: str | None) ->
     event.imp_uid = fetched["imp_uid"]
     event.gateway_status = fetched["status"]
     event.gateway_amount = fetched["amount"]
-    order = _locked_order(fetched["merchant_uid"])
+    order = locked_order(fetched["merchant_uid"])
     if order is None:
         detail = f"gateway merchant_uid {fetched['merchant_uid']}"
         return SyncResult(Outcome.UNKNOWN_ORDER, detail=detail)
@@ -168,7 +220,7 @@ def _apply(event: PaymentEvent, fetched: dict[str, Any], claimed: str | None) ->
     return SyncResult(_judge(order, payment), order, payment)
 
 
-def _locked_order(merchant_uid: str) -> Order | None:
+def locked_order(merchant_uid: str) -> Order | None:
     """The order, locked until commit on PostgreSQL (SQLite holds its write lock already)."""
     query = select(Order).where(Order.merchant_uid == merchant_uid).with_for_update()
     return db.session.execute(query).scalar_one_or_none()
@@ -178,6 +230,8 @@ def _judge(order: Order, payment: Payment) -> Outcome:
     """What this payment means to whoever is waiting for it."""
     if order.status == OrderStatus.NEEDS_REVIEW:
         return Outcome.NEEDS_REVIEW
+    if order.status == OrderStatus.FORGED:
+        return Outcome.FORGED  # refunded or not, asked once or again
     if payment.status == "failed":
         return Outcome.FAILED
     if payment.status == "cancelled":
@@ -190,15 +244,29 @@ def _judge(order: Order, payment: Payment) -> Outcome:
 
 
 def _move(order: Order, event: PaymentEvent) -> None:
-    """Move the order where its payments point, if the table allows; side effects once."""
+    """Move the order where its payments point, if the table allows; then stock and notices
+    follow the status (each once)."""
     event.order_status_before = order.status.value
     wanted, reason = states.target(order, order.payments, datetime.now(UTC))
     step = states.next_status(order.status, wanted) if wanted else None
     if wanted and step is None and wanted != order.status:
         _note(event, f"transition {order.status.value} → {wanted.value} refused")
-    if step is not None and _conditional_move(order, step, reason):
-        _note(event, "; ".join(effects.after_move(order)))
+    if step is not None:
+        _conditional_move(order, step, reason)
+    _note(event, "; ".join(effects.follow(order)))
     event.order_status_after = order.status.value
+
+
+def record_move(order: Order, step: OrderStatus, source: str, note: str) -> bool:
+    """A move someone asked for (a customer's cancel), with its event; False if the table
+    does not allow it from where the locked order stands. The caller commits."""
+    event = new_event(source, None, order.merchant_uid, note)
+    event.order_id, event.order_status_before = order.id, order.status.value
+    moved = states.allowed(order.status, step) and _conditional_move(order, step, note)
+    _note(event, "; ".join(effects.follow(order)))
+    event.order_status_after, event.outcome = order.status.value, "requested"
+    db.session.add(event)
+    return moved
 
 
 def _conditional_move(order: Order, step: OrderStatus, reason: str) -> bool:
@@ -214,6 +282,19 @@ def _conditional_move(order: Order, step: OrderStatus, reason: str) -> bool:
     ).rowcount
     db.session.refresh(order)
     return bool(moved)
+
+
+def _review(order_id: int, reason: str) -> SyncResult:
+    """Put an order in front of a person, if the table allows it from where it stands."""
+    order = db.session.execute(
+        select(Order).where(Order.id == order_id).with_for_update()
+    ).scalar_one()
+    event = new_event("refund", None, order.merchant_uid, reason)
+    event.order_id, event.order_status_before = order.id, order.status.value
+    if states.allowed(order.status, OrderStatus.NEEDS_REVIEW):
+        _conditional_move(order, OrderStatus.NEEDS_REVIEW, reason)
+    event.order_status_after = order.status.value
+    return _record(event, SyncResult(Outcome.NEEDS_REVIEW, order, detail=reason))
 
 
 def _note(event: PaymentEvent, text: str | None) -> None:
@@ -259,3 +340,31 @@ def _payment_row(order: Order, fetched: dict[str, Any]) -> dict[str, Any]:
 def from_unix(seconds: int | None) -> datetime | None:
     """PortOne sends UNIX seconds, with 0 meaning 'not set'."""
     return datetime.fromtimestamp(seconds, UTC) if seconds else None
+
+
+CONFIRMABLE = (OrderStatus.PENDING, OrderStatus.FAILED, OrderStatus.VBANK_ISSUED)
+
+
+def confirm(imp_uid: str, merchant_uid: str, amount: object, currency: object) -> str | None:
+    """PortOne's confirm process, right before it approves a payment: None lets it go ahead
+    and holds the order's stock for it; otherwise the reason it must not, for the customer."""
+    event = new_event("confirm", imp_uid, merchant_uid, f"amount={amount}")
+    order = locked_order(merchant_uid)
+    reason = _confirm_refusal(order, amount, currency)
+    if order is not None:
+        event.order_id, event.order_status_before = order.id, order.status.value
+        event.order_status_after = order.status.value
+    outcome = Outcome.CONFIRMED if reason is None else Outcome.REFUSED
+    recorded = _record(event, SyncResult(outcome, order, detail=reason))
+    return recorded.detail if recorded.outcome != Outcome.CONFIRMED else None
+
+
+def _confirm_refusal(order: Order | None, amount: object, currency: object) -> str | None:
+    if order is None:
+        return "주문을 찾을 수 없습니다."
+    if order.status not in CONFIRMABLE:
+        return f"{order.status.label} 상태의 주문이라 결제할 수 없습니다."
+    if amount != order.amount or (currency or "KRW") != order.currency:
+        return "결제 금액이 주문 금액과 다릅니다."
+    shortage = effects.take_stock(order)
+    return "재고가 부족합니다. " + shortage[0].removeprefix("재고 부족: ") if shortage else None

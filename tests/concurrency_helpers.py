@@ -206,7 +206,7 @@ def order_facts(app, merchant_uid: str, product_id: int) -> OrderFacts:
         events = (
             db.session.execute(
                 select(PaymentEvent)
-                .where(PaymentEvent.order_id == order.id)
+                .where(PaymentEvent.order_id == order.id, PaymentEvent.source != "confirm")
                 .order_by(PaymentEvent.id)
             )
             .scalars()
@@ -325,12 +325,14 @@ class Rounds:
 
     def order(self, pay_method: str = "card") -> tuple[str, str, int]:
         """A new order paid in the window (card approved, or account issued): its
-        merchant_uid, the payment's imp_uid and the product's stock before the round."""
+        merchant_uid, the payment's imp_uid and the product's stock before the payment (whose
+        confirm process holds one for it)."""
         merchant_uid = self.shopper.buy(self.product_id, pay_method=pay_method)
+        before = stock_of(self.app, self.product_id)
         imp_uid = self.shopper.pay_in_window(
             merchant_uid, "approve" if pay_method == "card" else "vbank"
         )
-        return merchant_uid, imp_uid, stock_of(self.app, self.product_id)
+        return merchant_uid, imp_uid, before
 
     def release(self, deliveries: list[Delivery]) -> list[Answer]:
         answers = release_together(deliveries)
@@ -379,7 +381,7 @@ class Rounds:
         assert (issued.moves, issued.notices, issued.stock) == (
             [("pending", "vbank_issued")],
             {"vbank_issued": 1},
-            stock,
+            stock - 1,  # held for the deposit
         ), f"round {self.tally.rounds + 1}: {issued}"
         self.release([self.deliveries.deposit(imp_uid)])
         self.release(

@@ -34,9 +34,15 @@ def order(app, merchant_uid) -> Order:
         return result
 
 
-def events(app) -> list[PaymentEvent]:
+def events(app, source: str | None = None) -> list[PaymentEvent]:
+    """The claims about payments, oldest first; confirm-process calls only when asked for."""
+    query = select(PaymentEvent).order_by(PaymentEvent.id)
+    if source is None:
+        query = query.where(PaymentEvent.source != "confirm")
+    else:
+        query = query.where(PaymentEvent.source == source)
     with app.app_context():
-        return list(db.session.execute(select(PaymentEvent).order_by(PaymentEvent.id)).scalars())
+        return list(db.session.execute(query).scalars())
 
 
 def stock(app, product_id=1) -> int:
@@ -186,8 +192,9 @@ class Shopper:
         self.add_to_cart(product_id, quantity)
         return self.checkout(**fields)
 
-    def pay_request(self, merchant_uid: str) -> dict:
-        page = self.client.get(f"/orders/{merchant_uid}/pay").get_data(as_text=True)
+    def pay_request(self, merchant_uid: str, method: str | None = None) -> dict:
+        query = f"?method={method}" if method else ""
+        page = self.client.get(f"/orders/{merchant_uid}/pay{query}").get_data(as_text=True)
         raw = re.search(r'id="payment-config">(.*?)</script>', page, re.S).group(1)
         return json.loads(raw)["request"]
 

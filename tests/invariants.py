@@ -107,12 +107,7 @@ def visibility(orders: list[Order], gateway: dict[str, list[dict]]) -> list[str]
     an order the shop calls paid is backed by money the gateway holds."""
     found = []
     for order in orders:
-        holding = [
-            p
-            for p in gateway[order.merchant_uid]
-            if p["status"] == "paid"
-            or (p["status"] == "cancelled" and p["cancel_amount"] < p["amount"])
-        ]
+        holding = [p for p in gateway[order.merchant_uid] if gateway_holds_money(p)]
         if holding and order.status not in (*HOLDING_OR_REVIEW, OrderStatus.FORGED):
             found.append(
                 f"{order.merchant_uid}: gateway holds money, shop says {order.status.value}"
@@ -122,3 +117,11 @@ def visibility(orders: list[Order], gateway: dict[str, list[dict]]) -> list[str]
                 f"{order.merchant_uid}: shop says {order.status.value}, gateway holds nothing"
             )
     return found
+
+
+def gateway_holds_money(payment: dict) -> bool:
+    """Paid, or partly cancelled; a revoked virtual account (cancelled, never paid) is not."""
+    if payment["status"] == "paid":
+        return True
+    partly = payment["status"] == "cancelled" and payment["cancel_amount"] < payment["amount"]
+    return partly and bool(payment.get("paid_at"))

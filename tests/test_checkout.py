@@ -55,6 +55,7 @@ def test_the_pay_request_carries_the_stored_order(app, shopper):
         "buyer_postcode": BUYER["buyer_postcode"],
         "m_redirect_url": "http://shop.test/payments/complete/mobile",
         "notice_url": "http://shop.test/payments/webhook",
+        "confirm_url": "http://shop.test/payments/confirm",
     }
 
 

@@ -134,7 +134,8 @@ def test_a_virtual_account_answers_with_the_account(app, shopper):
     account = response.json["vbank"]
     assert account["bank"] and account["number"] and account["due"]
     assert order(app, merchant_uid).status == OrderStatus.VBANK_ISSUED
-    assert stock(app) == 12  # nothing is fulfilled before the deposit
+    assert stock(app) == 12 - 1  # held for the deposit (confirm process), not yet sold
+    assert order(app, merchant_uid).paid_at is None
 
 
 def test_a_closed_window_leaves_the_order_payable(app, shopper):

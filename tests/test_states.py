@@ -12,7 +12,9 @@ NOW = datetime(2026, 11, 22, tzinfo=UTC)
 
 
 def pay(status, amount=10_000, cancel_amount=0, vbank=False, due=None, currency="KRW"):
+    paid = status == "paid" or (status == "cancelled" and not vbank)  # vbank: revoked unpaid
     return Payment(
+        paid_at=NOW if paid else None,
         status=status,
         amount=amount,
         cancel_amount=cancel_amount,
@@ -44,6 +46,7 @@ def wanted(status, *payments):
         ((pay("cancelled", cancel_amount=10_000),), S.REFUNDED),
         ((pay("cancelled", cancel_amount=10_000), pay("paid")), S.PAID),
         ((pay("cancelled", cancel_amount=3_000), pay("paid")), S.NEEDS_REVIEW),
+        ((pay("cancelled", vbank=True), pay("paid")), S.PAID),  # a revoked account held nothing
     ],
 )
 def test_the_payments_decide_where_a_pending_order_should_be(payments, expected):

@@ -19,10 +19,10 @@ from tests.conftest import (
     events,
     make_app,
     notices,
-    order,
     order_status,
     stock,
 )
+from tests.invariants import broken_promises
 
 
 def console(shopper, imp_uid: str, action: str, **form):
@@ -221,7 +221,7 @@ def test_a_locked_database_asks_portone_to_retry(tmp_path):
     assert order_status(app, merchant_uid) == OrderStatus.PAID
 
 
-def test_two_paid_payments_for_one_order_go_to_review(app, shopper):
+def test_a_second_paid_payment_for_one_order_is_refunded_automatically(app, shopper):
     merchant_uid = shopper.buy()
     windows = [shopper.open_window(merchant_uid), shopper.open_window(merchant_uid)]
     first, second = (shopper.decide(window, "approve")[0] for window in windows)
@@ -229,10 +229,13 @@ def test_two_paid_payments_for_one_order_go_to_review(app, shopper):
     assert shopper.complete(first, merchant_uid).json["status"] == "success"
     answer = post_webhook(shopper.client, second, merchant_uid)
 
-    assert answer.json["outcome"] == "needs_review"
-    assert order_status(app, merchant_uid) == OrderStatus.NEEDS_REVIEW
-    assert "2건" in order(app, merchant_uid).review_reason
+    assert answer.json["outcome"] == "cancelled"
+    assert order_status(app, merchant_uid) == OrderStatus.PAID
     assert stock(app) == 12 - 1  # the goods of the first payment stay sold
+    moves = [(e.order_status_before, e.order_status_after, e.source) for e in events(app)]
+    assert ("paid", "needs_review", "webhook") in moves
+    assert ("needs_review", "paid", "refund") in moves
+    assert broken_promises(app) == []
 
 
 def live_shop(tmp_path, **settings):
