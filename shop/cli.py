@@ -56,12 +56,12 @@ def reconcile_command(older_than: int) -> None:
     checked = reconcile(current_app.extensions["portone"], timedelta(minutes=older_than))
     for item in checked:
         if item.after is None:
-            click.echo(f"{item.merchant_uid}: PortOne에 확인하지 못했습니다 ({item.before.label})")
+            click.echo(f"{item.merchant_uid}: PortOne에 확인하지 못했습니다")
         elif item.changed:
             click.echo(f"{item.merchant_uid}: {item.before.label} → {item.after.label}")
     failed = sum(item.after is None for item in checked)
     changed = sum(item.changed for item in checked)
-    click.echo(f"미완료 주문 {len(checked)}건 확인, {changed}건 변경, {failed}건 확인 실패.")
+    click.echo(f"주문 {len(checked)}건 확인, {changed}건 변경, {failed}건 확인 실패.")
     if failed:
         sys.exit(1)
 

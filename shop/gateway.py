@@ -64,18 +64,21 @@ class PortOne:
 
     def payments_of(self, merchant_uid: str) -> list[dict[str, Any]]:
         """Every payment PortOne has for an order, newest first; [] when it has none."""
+        try:
+            return self._pages("/payments/findAll/" + quote(merchant_uid, safe=""), {})
+        except GatewayError as error:
+            if error.not_found:
+                return []
+            raise
+
+    def payments_in_status(self, status: str, since: int, until: int) -> list[dict[str, Any]]:
+        """The payments that reached `status` between two UNIX times (90 days at most)."""
+        return self._pages(f"/payments/status/{status}", {"from": since, "to": until})
+
+    def _pages(self, path: str, params: dict) -> list[dict[str, Any]]:
         found, page = [], 1
         while page:
-            try:
-                listed = self._call(
-                    "GET",
-                    "/payments/findAll/" + quote(merchant_uid, safe=""),
-                    params={"page": page, "limit": 100},
-                )
-            except GatewayError as error:
-                if error.not_found:
-                    return found
-                raise
+            listed = self._call("GET", path, params=params | {"page": page, "limit": 100})
             found += listed["list"]
             page = listed["next"]
         return found

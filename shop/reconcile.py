@@ -1,5 +1,6 @@
 """Reconciliation: orders the gateway may have moved without telling us (a lost callback and
-a lost webhook, a late approval, a virtual account past its due date) are synced again.
+a lost webhook, a late approval, a virtual account past its due date, a cancel made in
+PortOne's console whose webhook was lost) are synced again.
 
 Every payment PortOne lists for an order goes through the one sync, so running this from
 cron on every host at once, or twice in a row, is safe: a second run changes nothing.
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.gateway import GatewayError, PortOne
-from shop.models import Order, OrderStatus
+from shop.models import Order, OrderStatus, Payment
 from shop.sync import Outcome, sync_fetched
 
 UNSETTLED = (
@@ -25,8 +26,8 @@ UNSETTLED = (
 
 @dataclass(frozen=True)
 class Checked:
-    merchant_uid: str
-    before: OrderStatus
+    merchant_uid: str  # or what else was checked (PortOne's list of recent cancellations)
+    before: OrderStatus | None
     after: OrderStatus | None  # None: the gateway could not be asked
 
     @property
@@ -46,11 +47,54 @@ def unsettled_orders(older_than: timedelta) -> list[tuple[str, OrderStatus]]:
     return found
 
 
+CANCELS_LOOKED_AT = timedelta(days=2)
+RECENT_CANCELS = "PortOne의 최근 취소 내역"
+
+
 def reconcile(gateway: PortOne, older_than: timedelta) -> list[Checked]:
-    return [
+    checked = [
         check(gateway, merchant_uid, status)
         for merchant_uid, status in unsettled_orders(older_than)
     ]
+    return checked + cancellations(gateway, CANCELS_LOOKED_AT)
+
+
+def cancellations(gateway: PortOne, within: timedelta) -> list[Checked]:
+    """Cancels of the last `within` that the shop has not seen (one listing, not one call per
+    paid order)."""
+    until = int(datetime.now(UTC).timestamp())
+    since = until - int(within.total_seconds())
+    try:
+        listed = gateway.payments_in_status("cancelled", since, until)
+    except GatewayError:
+        return [Checked(RECENT_CANCELS, None, None)]
+    return [apply(gateway, payment) for payment in listed if unseen(payment)]
+
+
+def unseen(payment: dict) -> bool:
+    stored = db.session.execute(
+        select(Payment.status, Payment.cancel_amount).where(Payment.imp_uid == payment["imp_uid"])
+    ).first()
+    known_order = db.session.execute(
+        select(Order.id).where(Order.merchant_uid == payment["merchant_uid"])
+    ).first()
+    db.session.commit()
+    now = (payment["status"], payment.get("cancel_amount") or 0)
+    return known_order is not None and (stored is None or tuple(stored) != now)
+
+
+def apply(gateway: PortOne, payment: dict) -> Checked:
+    before = status_of(payment["merchant_uid"])
+    result = sync_fetched(gateway, payment, "reconcile")
+    after = None if result.outcome == Outcome.UNAVAILABLE else status_of(payment["merchant_uid"])
+    return Checked(payment["merchant_uid"], before, after)
+
+
+def status_of(merchant_uid: str) -> OrderStatus:
+    status = db.session.execute(select(Order.status).where(Order.merchant_uid == merchant_uid))
+    found = status.scalar_one()
+    db.session.commit()
+    return found
 
 
 def check(gateway: PortOne, merchant_uid: str, before: OrderStatus) -> Checked:
@@ -61,7 +105,4 @@ def check(gateway: PortOne, merchant_uid: str, before: OrderStatus) -> Checked:
     results = [sync_fetched(gateway, payment, "reconcile") for payment in reversed(payments)]
     if any(result.outcome == Outcome.UNAVAILABLE for result in results):
         return Checked(merchant_uid, before, None)
-    after = db.session.execute(select(Order.status).where(Order.merchant_uid == merchant_uid))
-    status = after.scalar_one()
-    db.session.commit()
-    return Checked(merchant_uid, before, status)
+    return Checked(merchant_uid, before, status_of(merchant_uid))

@@ -49,7 +49,7 @@ def test_recent_orders_are_left_to_the_callback_and_the_webhook(app, shopper, ru
 
     result = runner.invoke(args=["reconcile", "--older-than", "10"])
 
-    assert "미완료 주문 0건 확인" in result.output
+    assert "주문 0건 확인" in result.output
     assert order_status(app, merchant_uid) == OrderStatus.PENDING
 
 
@@ -126,3 +126,17 @@ def test_reconciliations_running_at_once_settle_each_order_once(app, shopper):
     assert all(order_status(app, m) == OrderStatus.PAID for m in paid)
     assert stock(app) == 12 - 3
     assert broken_promises(app) == []
+
+
+def test_a_console_cancel_whose_webhook_was_lost_is_found(app, shopper, runner):
+    merchant_uid = shopper.buy()
+    imp_uid = shopper.pay_in_window(merchant_uid)
+    shopper.complete(imp_uid, merchant_uid)
+    shopper.client.post(f"/sandbox/dashboard/payments/{imp_uid}/cancel", data={})  # dropped
+
+    result = runner.invoke(args=["reconcile"])
+
+    assert f"{merchant_uid}: 결제 완료 → 환불 완료" in result.output
+    assert order_status(app, merchant_uid) == OrderStatus.REFUNDED
+    assert stock(app) == 12
+    assert "0건 변경" in runner.invoke(args=["reconcile"]).output
