@@ -33,3 +33,9 @@ def pg_for(key: str, config) -> str:
 def offered(config) -> list[str]:
     """The methods PAY_METHODS allows, in the order of METHODS."""
     return [key for key in METHODS if key in config["PAY_METHODS"]]
+
+
+def providers(config) -> set[str]:
+    """The PG providers of the methods offered, as PortOne names them in a payment's
+    pg_provider ("html5_inicis.MID" is provider html5_inicis)."""
+    return {pg_for(key, config).split(".")[0] for key in offered(config)}

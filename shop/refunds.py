@@ -24,7 +24,7 @@ REASONS = {
     "forged": "결제 금액이 주문 금액과 달라 자동으로 환불했습니다.",
     "duplicate": "이미 결제된 주문에 들어온 중복 결제라 자동으로 환불했습니다.",
     "out_of_stock": "재고가 부족해 주문을 처리할 수 없어 자동으로 환불했습니다.",
-    "test_channel": "테스트 결제 채널로 들어온 결제라 자동으로 환불했습니다.",
+    "test_channel": "테스트 결제이거나 상점이 쓰지 않는 결제 채널로 들어온 결제라 자동으로 환불했습니다.",
     "cancelled_order": "취소된 주문에 들어온 결제라 자동으로 환불했습니다.",
 }
 
@@ -69,11 +69,11 @@ def _in_flight(imp_uid: str) -> bool:
     return db.session.execute(query).first() is not None
 
 
-def automatic(order: Order, live: bool) -> list[Refund]:
+def automatic(order: Order, channels: set[str] | None) -> list[Refund]:
     """Refunds nobody should have to ask for: forged, duplicate, test-channel payments, money
     for goods the shop no longer has, money on a cancelled order. Once per payment."""
     held = sorted((p for p in order.payments if holds_money(p)), key=_paid_first)
-    causes = [(p, _cause(order, p, live, keeper=held[0])) for p in held]
+    causes = [(p, _cause(order, p, channels, keeper=held[0])) for p in held]
     return [r for p, cause in causes if cause and (r := _once(order, p, cause))]
 
 
@@ -84,8 +84,11 @@ def _paid_first(payment: Payment) -> tuple:
     return (paid_at, payment.id)
 
 
-def _cause(order: Order, payment: Payment, live: bool, keeper: Payment) -> str | None:
-    if live and payment.sandbox:
+def _cause(
+    order: Order, payment: Payment, channels: set[str] | None, keeper: Payment
+) -> str | None:
+    """`channels`: the PG providers the live shop uses (None in sandbox mode: any)."""
+    if channels is not None and (payment.sandbox or payment.pg_provider not in channels):
         return "test_channel"
     if not fits(order, payment):
         return "forged"

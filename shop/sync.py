@@ -26,6 +26,7 @@ from shop.database import insert_once
 from shop.extensions import db
 from shop.gateway import GatewayError, PortOne
 from shop.models import Order, OrderStatus, Payment, PaymentEvent, Refund
+from shop.payment_methods import providers
 
 IMP_UID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 PAYMENT_STATUSES = ("ready", "paid", "failed", "cancelled")
@@ -146,8 +147,9 @@ class MoneyBack:
     def decide(cls, order: Order | None) -> "MoneyBack":
         if order is None:
             return cls([], [])
-        live = current_app.config["PAYMENT_MODE"] == "live"
-        return cls(refunds.automatic(order, live), refunds.vbanks_to_revoke(order))
+        config = current_app.config
+        channels = providers(config) if config["PAYMENT_MODE"] == "live" else None
+        return cls(refunds.automatic(order, channels), refunds.vbanks_to_revoke(order))
 
     def carry_out(self, gateway: PortOne) -> list[SyncResult]:
         """Each answer goes through the sync like any delivery; a refund that did not go

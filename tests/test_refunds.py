@@ -237,3 +237,27 @@ def test_a_payment_through_a_test_channel_is_refunded_in_live_mode(app, shopper,
     assert [r.cause for r in refunds_of(app)] == ["test_channel"]
     assert gateway_payment(sandbox, imp_uid)["status"] == "cancelled"
     assert order_status(app, merchant_uid) == OrderStatus.REFUNDED
+
+
+def test_a_payment_through_a_pg_the_shop_does_not_use_is_refunded_in_live_mode(
+    app, shopper, sandbox
+):
+    merchant_uid = shopper.buy()
+    imp_uid = shopper.pay_in_window(merchant_uid)
+    sandbox.update_payment(imp_uid, lambda payment, checkout: {"sandbox": False})
+    app.config |= {"PAYMENT_MODE": "live", "PORTONE_PG": "nice_v2.iamport00m"}
+
+    shopper.complete(imp_uid, merchant_uid)
+
+    assert [r.cause for r in refunds_of(app)] == ["test_channel"]
+    assert order_status(app, merchant_uid) == OrderStatus.REFUNDED
+
+
+def test_in_live_mode_a_payment_through_the_shops_own_pg_is_kept(app, shopper, sandbox):
+    merchant_uid = shopper.buy()
+    imp_uid = shopper.pay_in_window(merchant_uid)
+    sandbox.update_payment(imp_uid, lambda payment, checkout: {"sandbox": False})
+    app.config["PAYMENT_MODE"] = "live"
+
+    assert shopper.complete(imp_uid, merchant_uid).json["status"] == "success"
+    assert refunds_of(app) == []
