@@ -1,16 +1,19 @@
 """An offline stand-in for PortOne V1 (I'mport): its REST API and its browser SDK.
 
 It is a separate Flask app that the shop mounts (under /sandbox) and talks to over HTTP only,
-so nothing here may import from the rest of the shop.
+so nothing here may import from the rest of the shop. It also runs on its own, at a host's
+root, for projects in any language: `flask --app shop.sandbox run` or
+`gunicorn -w 2 "shop.sandbox:create_app()"`, with its settings in the environment.
 """
 
 import os
 
 import requests
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from . import api, dashboard, switchboard, window
+# balance and vbanks are imported for their routes, which join api's blueprint on import.
+from . import api, balance, dashboard, routing, switchboard, vbanks, webhooks, window  # noqa: F401
 from .store import SandboxStore
 
 DEFAULTS = {
@@ -34,11 +37,33 @@ ERROR_MESSAGES = {
 }
 
 
+# What the standalone sandbox (create_app) reads from the environment; an empty one is unset.
+ENVIRONMENT = (
+    "SANDBOX_IMP_KEY",
+    "SANDBOX_IMP_SECRET",
+    "SANDBOX_MERCHANT_CODE",
+    "SANDBOX_MERCHANT_NAME",
+    "SANDBOX_WEBHOOK_URL",
+    "SANDBOX_WEBHOOK_FORMAT",
+    "SANDBOX_DATABASE",
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The sandbox on its own, as Flask's CLI and gunicorn find it: settings from the
+    environment (ENVIRONMENT), then `config`, over DEFAULTS. The shop does not use this: it
+    mounts create_sandbox_app with its own settings."""
+    settings = {name: os.environ[name] for name in ENVIRONMENT if os.environ.get(name)}
+    return create_sandbox_app(settings | (config or {}))
+
+
 def create_sandbox_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
     app.config.update(config or {})
+    check_config(app)
     app.url_map.strict_slashes = False
+    routing.install(app)  # its converter must be known before the blueprints' rules are added
     app.extensions["sandbox"] = SandboxStore(database_path(app))
     # Webhooks go out through this session; whoever mounts the sandbox may add transports.
     app.extensions["webhook_session"] = requests.Session()
@@ -50,6 +75,14 @@ def create_sandbox_app(config: dict | None = None) -> Flask:
     return app
 
 
+def check_config(app: Flask) -> None:
+    """Refuse at start what would otherwise fail at the first webhook."""
+    content = app.config["SANDBOX_WEBHOOK_FORMAT"]
+    if content not in webhooks.CONTENT_TYPES:
+        choices = " or ".join(webhooks.CONTENT_TYPES)
+        raise ValueError(f"SANDBOX_WEBHOOK_FORMAT must be {choices}, not {content!r}")
+
+
 def database_path(app: Flask) -> str:
     if app.config["SANDBOX_DATABASE"]:
         return app.config["SANDBOX_DATABASE"]
@@ -59,10 +92,11 @@ def database_path(app: Flask) -> str:
 
 def handle_http_error(error: HTTPException):
     """Browser pages get an HTML page; everything else, unknown routes included, the envelope."""
-    if request.blueprint in ("window", "dashboard"):
-        return render_template("sandbox/error.html", error=error), error.code
-    message = ERROR_MESSAGES.get(error.code, error.name)
-    response = api.failure(message, error.code)
+    if routing.blueprint_of_path() in ("window", "dashboard"):
+        page = render_template("sandbox/error.html", error=error)
+        response = Response(page, error.code, content_type="text/html; charset=utf-8")
+    else:
+        response = api.failure(ERROR_MESSAGES.get(error.code, error.name), error.code)
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

@@ -6,13 +6,13 @@ import math
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from .money import fits_currency, not_whole_won
 from .store import (
     CANCEL_NOT_FOUND,
     REFUND_FIELDS,
     SORTINGS,
     CancelRefused,
     SandboxStore,
-    VbankRevokeRefused,
     normalize_amount,
 )
 
@@ -87,7 +87,11 @@ def same_secret(given: object, expected: str) -> bool:
 
 @bp.before_request
 def require_token():
-    if request.endpoint != "api.get_token" and not store().token_is_valid(presented_token()):
+    """Every REST call but getToken needs a live token; OPTIONS is answered without one, as a
+    CORS preflight never carries it (routing.py)."""
+    if request.endpoint == "api.get_token" or request.method == "OPTIONS":
+        return None
+    if not store().token_is_valid(presented_token()):
         return failure("Unauthorized", 401)
     return None
 
@@ -106,7 +110,7 @@ def get_token():
     return envelope(store().issue_token())
 
 
-@bp.get("/payments/<imp_uid>")
+@bp.get("/payments/<id:imp_uid>")
 def get_payment(imp_uid):
     payment = store().get_payment(imp_uid)
     return envelope(payment) if payment else failure(PAYMENT_NOT_FOUND, 404)
@@ -222,14 +226,26 @@ def requested_preparation() -> tuple[str, int | float, str | None]:
 
 @bp.post("/payments/prepare")
 def prepare():
-    prepared = store().prepare(*requested_preparation())
+    merchant_uid, amount, currency = requested_preparation()
+    require_fitting_amount(amount, currency)
+    prepared = store().prepare(merchant_uid, amount, currency)
     return envelope(prepared) if prepared else failure(ALREADY_PREPARED, 200, code=1)
 
 
 @bp.put("/payments/prepare")
 def update_prepared():
-    prepared = store().update_prepared(*requested_preparation())
+    merchant_uid, amount, currency = requested_preparation()
+    registered = store().prepared(merchant_uid)
+    require_fitting_amount(amount, currency or (registered or {}).get("currency"))
+    prepared = store().update_prepared(merchant_uid, amount, currency)
     return envelope(prepared) if prepared else failure(PREPARED_NOT_FOUND, 404)
+
+
+def require_fitting_amount(amount: int | float, currency: str | None) -> None:
+    """Abort with 400, as for any unusable amount, when a won amount has a fraction; a
+    registration without a currency is in won, PortOne's default."""
+    if not fits_currency(amount, currency):
+        abort(failure(not_whole_won("amount", amount), 400))
 
 
 @bp.get("/payments/prepare/<merchant_uid>")
@@ -259,19 +275,6 @@ def cancel():
 
         webhooks.notify(payment, "cancelled", cancellation_id)
     return envelope(payment)
-
-
-@bp.delete("/vbanks/<imp_uid>")
-def revoke_vbank(imp_uid):
-    """PortOne's 가상계좌 발급취소 (revokeVbank): only for an account still waiting for its
-    deposit (status `ready`), else HTTP 400 as its spec describes (a response without a schema,
-    which the reduced contract in tests/ leaves out). Guesses: the code 1, the texts, and that
-    no webhook follows, so the sandbox sends none."""
-    try:
-        payment = store().revoke_vbank(imp_uid)
-    except VbankRevokeRefused as refusal:
-        return failure(refusal.message, 400, code=1)
-    return envelope(payment) if payment else failure(PAYMENT_NOT_FOUND, 404)
 
 
 def cancel_target(fields: dict) -> str:

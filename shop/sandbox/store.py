@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
+from .money import fits_currency, not_whole_won
+
 TOKEN_LIFETIME = 30 * 60
 TOKEN_GRACE_PERIOD = 60
 TOKEN_EXTENSION = 5 * 60
@@ -419,6 +421,9 @@ class SandboxStore:
             taken = cancellable_amount(payment, amount, checksum, refund)
             # Guesses: the id's format is the sandbox's; the PG's cancel keeps the payment's tid.
             now, cancellation_id = self.now(), f"sandbox_cancel_{random_digits(12)}"
+            # The spec makes a cancellation's reason a required string; a guess: a cancel
+            # without one keeps an empty reason, never null.
+            reason = reason or NO_REASON
             cancellation = {
                 "pg_tid": payment["pg_tid"] or f"sandbox{random_digits(16)}",
                 "amount": plain_number(taken),
@@ -601,6 +606,7 @@ STATUS_MOMENTS = {
     "failed": "json_extract(payment, '$.failed_at')",
 }
 REFUND_FIELDS = ("refund_holder", "refund_bank", "refund_account")
+NO_REASON = ""
 
 CANCEL_NOT_FOUND = "취소할 결제건이 존재하지 않습니다."
 ALREADY_CANCELLED = "이미 전액취소된 주문입니다."
@@ -648,6 +654,8 @@ def cancellable_amount(
         raise CancelRefused(1, ALREADY_CANCELLED)
     if amount is not None and amount < 0:
         raise CancelRefused(1, NEGATIVE_CANCEL_AMOUNT)
+    if amount is not None and not fits_currency(amount, payment["currency"]):
+        raise CancelRefused(1, not_whole_won("amount", amount))
     if checksum is not None and exact(checksum) != left:
         raise CancelRefused(1, CHECKSUM_MISMATCH)
     if payment["pay_method"] == "vbank" and not all((refund or {}).get(f) for f in REFUND_FIELDS):

@@ -200,8 +200,9 @@ def take(store: SandboxStore, name: str) -> bool | int | str | None:
 
 
 def disturb_api() -> Response | None:
-    """Slow, fail or refuse REST answers as the board says (a before_request of the app)."""
-    if request.blueprint != "api":
+    """Slow, fail or refuse REST answers as the board says (a before_request of the app).
+    A preflight OPTIONS is no REST call: it is left alone and uses up no one-shot switch."""
+    if request.blueprint != "api" or request.method == "OPTIONS":
         return None
     store = api.store()
     switches = board(store)
