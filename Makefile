@@ -9,6 +9,9 @@ SHOP_URL ?= http://127.0.0.1:$(PORT)
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 LOCK := $(BIN)/pip-compile --quiet --no-header --strip-extras --allow-unsafe \
 	--no-emit-index-url --no-emit-find-links
+# PortOne's Node.js client, for tests/conformance/test_node_client.py (needs node and npm).
+NODE_CLIENT := tests/conformance/node
+NPM_CI := npm ci --no-audit --no-fund --prefer-offline --loglevel=error
 
 .PHONY: run test lint format browser lock
 
@@ -17,7 +20,7 @@ run: $(VENV)/.run-deps
 	$(FLASK) seed
 	SHOP_URL=$(SHOP_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: $(VENV)/.test-deps browser
+test: $(VENV)/.test-deps $(NODE_CLIENT)/node_modules/.installed browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	url=$$(bash scripts/install-postgres) && TEST_DATABASE_URL=$$url $(BIN)/pytest
@@ -44,3 +47,9 @@ $(VENV)/.test-deps: requirements-dev.txt requirements-nodeps.txt
 	$(PIP) -r requirements-dev.txt
 	$(PIP) --no-deps -r requirements-nodeps.txt
 	touch $@ $(VENV)/.run-deps
+
+# The stamp lives in node_modules, so a removed node_modules is installed again.
+$(NODE_CLIENT)/node_modules/.installed: $(NODE_CLIENT)/package.json $(NODE_CLIENT)/package-lock.json
+	bash scripts/install-node
+	$(NPM_CI) --prefix $(NODE_CLIENT)
+	touch $@
