@@ -11,7 +11,6 @@ transition to paid, one stock decrement, one notice, and no answer is a server e
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from tests.concurrency_helpers import (
 )
 from tests.conftest import DATABASES
 from tests.invariants import broken_promises
+from tests.live_server import free_port
 
 pytestmark = pytest.mark.parametrize("app", DATABASES, indirect=True)
 
@@ -41,12 +41,6 @@ STOP_SECONDS = 10
 # Every fifth round is a virtual account (issued, then deposited), the others a card.
 ROUNDS = 100
 VBANK_EVERY = 5
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def server_environment(app, url: str) -> dict[str, str]:

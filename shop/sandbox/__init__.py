@@ -13,7 +13,7 @@ from flask import Flask, Response, render_template
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 # balance and vbanks are imported for their routes, which join api's blueprint on import.
-from . import api, balance, dashboard, routing, switchboard, vbanks, webhooks, window  # noqa: F401
+from . import api, balance, dashboard, rest, routing, switchboard, vbanks, webhooks, window  # noqa: F401
 from .store import SandboxStore
 
 DEFAULTS = {
@@ -96,7 +96,7 @@ def handle_http_error(error: HTTPException):
         page = render_template("sandbox/error.html", error=error)
         response = Response(page, error.code, content_type="text/html; charset=utf-8")
     else:
-        response = api.failure(ERROR_MESSAGES.get(error.code, error.name), error.code)
+        response = rest.failure(ERROR_MESSAGES.get(error.code, error.name), error.code)
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

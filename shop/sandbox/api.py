@@ -1,20 +1,17 @@
 """PortOne V1's REST API as the shop's server sees it: same paths, envelopes, codes and messages."""
 
 import hmac
-import json
 import math
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from .money import fits_currency, not_whole_won
-from .store import (
-    CANCEL_NOT_FOUND,
-    REFUND_FIELDS,
-    SORTINGS,
-    CancelRefused,
-    SandboxStore,
-    normalize_amount,
-)
+from . import webhooks
+from .current import store
+from .money import fits_currency, normalize_amount, not_whole_won
+from .rest import body, envelope, failure, presented_token
+from .store import CancelRefused
+from .store.cancels import CANCEL_NOT_FOUND, REFUND_FIELDS
+from .store.lookups import SORTINGS
 
 bp = Blueprint("api", __name__)
 
@@ -48,37 +45,6 @@ DEFAULT_LIMIT = 20
 MAX_IDS = 100
 MAX_PERIOD = 90 * 24 * 60 * 60
 TAX_FIELDS = ("tax_free", "vat_amount")
-
-
-def envelope(
-    response: object = None, code: int = 0, message: str | None = None, status: int = 200
-) -> Response:
-    # Sorted keys and \u-escaped Korean, as the live API writes its JSON.
-    body = json.dumps({"code": code, "message": message, "response": response}, sort_keys=True)
-    return Response(body, status, content_type="application/json; charset=UTF-8")
-
-
-def failure(message: str, status: int, code: int = -1) -> Response:
-    return envelope(code=code, message=message, status=status)
-
-
-def store() -> SandboxStore:
-    return current_app.extensions["sandbox"]
-
-
-def body() -> dict:
-    """Fields of a JSON or a form body: PortOne accepts both."""
-    if request.is_json:
-        data = request.get_json(silent=True)
-        return data if isinstance(data, dict) else {}
-    return request.form.to_dict()
-
-
-def presented_token() -> str | None:
-    token = request.headers.get("Authorization") or request.headers.get("X-ImpTokenHeader")
-    if token and token[:7].lower() == "bearer ":
-        token = token[7:]
-    return token.strip() if token else None
 
 
 def same_secret(given: object, expected: str) -> bool:
@@ -271,8 +237,6 @@ def cancel():
     except CancelRefused as refusal:
         return failure(refusal.message, 200, code=refusal.code)
     if is_true(fields.get("enable_webhook")):
-        from . import webhooks  # imported on use, so no import cycle can form with it
-
         webhooks.notify(payment, "cancelled", cancellation_id)
     return envelope(payment)
 

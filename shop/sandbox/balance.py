@@ -13,9 +13,11 @@ and after each cancel, oldest first.
 
 from decimal import Decimal
 
-from .api import PAYMENT_NOT_FOUND, bp, envelope, failure, store
-from .money import plain, split_vat
-from .store import is_revoked
+from .api import PAYMENT_NOT_FOUND, bp
+from .current import store
+from .money import exact, plain, split_vat
+from .rest import envelope, failure
+from .store.cancels import is_revoked
 
 ZERO = Decimal(0)
 
@@ -38,10 +40,10 @@ def balance_steps(payment: dict):
     """(moment, amount left) once paid, then after each cancel."""
     if not payment["paid_at"] or is_revoked(payment):
         return
-    left = Decimal(str(payment["amount"]))
+    left = exact(payment["amount"])
     yield payment["paid_at"], left
     for cancellation in payment["cancel_history"]:
-        left -= Decimal(str(cancellation["amount"]))
+        left -= exact(cancellation["amount"])
         yield cancellation["cancelled_at"], left
 
 

@@ -17,9 +17,8 @@ import json
 import logging
 
 import requests
-from flask import current_app
 
-from .store import SandboxStore
+from . import current
 from .webhooks import describe
 
 TIMEOUT = 10
@@ -38,7 +37,7 @@ def refusal(payment: dict, checkout: dict) -> tuple[dict, str] | None:
     url = checkout.get("confirm_url")
     if not url:
         return None
-    store: SandboxStore = current_app.extensions["sandbox"]
+    store = current.store()
     call = ask(url, payment) | {"at": store.now()}
     store.log_confirm(payment["imp_uid"], call)
     if call["accepted"]:
@@ -53,7 +52,7 @@ def ask(url: str, payment: dict) -> dict:
     body = {key: payment[key] for key in ("imp_uid", "merchant_uid", "amount")}
     call = {"url": url, "accepted": False, "status": None, "reason": None, "error": None}
     try:
-        response = current_app.extensions["webhook_session"].post(
+        response = current.webhook_session().post(
             url,
             json=body,
             headers={"User-Agent": USER_AGENT},

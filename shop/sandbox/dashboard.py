@@ -13,15 +13,11 @@ from typing import NamedTuple
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from . import switchboard, webhooks
-from .store import (
-    REFUND_FIELDS,
-    CancelRefused,
-    SandboxStore,
-    VbankRevokeRefused,
-    is_revoked,
-    normalize_amount,
-)
-from .window import format_kst, format_money, pay_method_label, status_label, store
+from .current import store
+from .money import normalize_amount
+from .store import CancelRefused, SandboxStore, VbankRevokeRefused
+from .store.cancels import REFUND_FIELDS, is_revoked
+from .window import format_kst, format_money, pay_method_label, status_label
 
 bp = Blueprint("dashboard", __name__)
 

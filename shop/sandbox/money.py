@@ -1,6 +1,7 @@
-"""Amounts by currency: which amounts a currency can take, and how an amount splits into
-supply value and VAT."""
+"""Amounts by currency: which amounts a request may name, which a currency can take, how an
+amount splits into supply value and VAT, and exact arithmetic for partial cancels."""
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 # Currencies without a minor unit in use. PortOne's V1 spec types amounts as numbers; the won
@@ -11,6 +12,15 @@ DEFAULT_CURRENCY = "KRW"  # PortOne's default when a request names none
 
 # A guess: PortOne's texts for a fractional won amount are not documented.
 NOT_WHOLE_WON = "원화(KRW) 금액 {name}은(는) 소수점 없는 정수여야 합니다(받은 값: {value})."
+
+
+def normalize_amount(value: object) -> int | float | None:
+    """A positive finite number, as an int when it has no fraction; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or value <= 0:
+        return None
+    return int(value) if float(value).is_integer() else value
 
 
 def fits_currency(amount: int | float, currency: str | None) -> bool:
@@ -33,6 +43,11 @@ def split_vat(amount: Decimal, currency: str | None) -> tuple[Decimal, Decimal]:
     up to the currency's unit, as Korean PGs compute it when the merchant gives no vat_amount."""
     vat = (amount / 11).quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
     return amount - vat, vat
+
+
+def exact(amount: float) -> Decimal:
+    """Money as a Decimal, so partial cancels of fractional currencies add up exactly."""
+    return Decimal(str(amount))
 
 
 def plain(amount: Decimal) -> int | float:

@@ -12,7 +12,8 @@ from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import BaseConverter
 
-from . import api
+from . import rest
+from .current import store
 
 # The fixed words of PortOne's paths that sit where an id can stand: /payments/cancel,
 # /payments/prepare, /payments/find/..., /payments/findAll/..., /payments/status/...,
@@ -49,9 +50,9 @@ def authenticate_before_method_check():
         return None
     if not is_rest_path(error.valid_methods or ()):
         return None
-    if api.store().token_is_valid(api.presented_token()):
+    if store().token_is_valid(rest.presented_token()):
         return None
-    return api.failure("Unauthorized", 401)
+    return rest.failure("Unauthorized", 401)
 
 
 def is_rest_path(methods) -> bool:

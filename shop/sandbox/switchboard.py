@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import Response, request
 
-from . import api
+from . import current, rest
 from .store import SandboxStore
 
 
@@ -204,20 +204,20 @@ def disturb_api() -> Response | None:
     A preflight OPTIONS is no REST call: it is left alone and uses up no one-shot switch."""
     if request.blueprint != "api" or request.method == "OPTIONS":
         return None
-    store = api.store()
+    store = current.store()
     switches = board(store)
     time.sleep(switches["api_latency_ms"] / 1000 + switches["api_hang_seconds"])
     if switches["api_fail_next"] and take(store, "api_fail_next"):
         return server_error(switches["api_fail_status"])
     if switches["api_unauthorized_once"] and request.endpoint != "api.get_token":
-        token = api.presented_token()
+        token = rest.presented_token()
         if store.token_is_valid(token) and take(store, "api_unauthorized_once"):
             store.revoke_token(token)
-            return api.failure("Unauthorized", 401)
+            return rest.failure("Unauthorized", 401)
     return None
 
 
 def server_error(status: str) -> Response:
     if status == "503":
         return Response(SERVICE_UNAVAILABLE, 503, content_type="text/html")
-    return api.failure(SERVER_ERROR, 500)
+    return rest.failure(SERVER_ERROR, 500)

@@ -14,20 +14,14 @@ from datetime import datetime
 from flask import request
 
 from . import banks, webhooks
-from .api import (
-    INVALID_AMOUNT,
-    PAYMENT_NOT_FOUND,
-    body,
-    bp,
-    envelope,
-    failure,
-    number_field,
-    store,
-    text_field,
-)
-from .money import fits_currency, not_whole_won
-from .store import CancelRefused, VbankRevokeRefused, is_revoked, normalize_amount, random_digits
-from .window import BUYER_FIELDS, KST, notice_url, order_refusal, pg_provider_and_id
+from .api import INVALID_AMOUNT, PAYMENT_NOT_FOUND, bp, number_field, text_field
+from .current import store
+from .money import fits_currency, normalize_amount, not_whole_won
+from .pg import BUYER_FIELDS, KST, notice_url, order_refusal, pg_provider_and_id
+from .rest import body, envelope, failure
+from .store import CancelRefused, VbankRevokeRefused
+from .store.cancels import is_revoked
+from .store.documents import random_digits
 
 MISSING_FIELD = "{name} 파라메터가 누락되었습니다."
 UNKNOWN_BANK = "지원되지 않는 은행코드입니다(받은 값: {code})."

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import requests
 from flask import current_app
 
-from . import switchboard
+from . import current, switchboard
 from .store import SandboxStore
 
 # PortOne's documented timeouts: the first delivery may take 10 s to connect and 30 s to answer;
@@ -136,7 +136,7 @@ def content_format(store: SandboxStore) -> str:
 
 
 def send(payment: dict, status: str, cancellation_id: str | None, resend: bool) -> None:
-    store: SandboxStore = current_app.extensions["sandbox"]
+    store = current.store()
     switches = switchboard.board(store)
     webhook = compose(store, payment, status, cancellation_id, resend, switches)
     urls = target_urls(store, payment)
@@ -178,7 +178,7 @@ def compose(
     content = content_format(store)
     return Webhook(
         store=store,
-        session=current_app.extensions["webhook_session"],
+        session=current.webhook_session(),
         imp_uid=payment["imp_uid"],
         merchant_uid=payment["merchant_uid"],
         status=status,

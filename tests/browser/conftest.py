@@ -1,16 +1,15 @@
 """Real-browser journeys: the shop served on a local port, Debian's Chromium driven by Playwright."""
 
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
 from shop import create_app
 from shop.demo import DEMO_PRODUCTS
 from shop.extensions import db
 from shop.models import Product
+from tests.live_server import LiveServer
 from tests.spec_check import spec_checked
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,28 +32,24 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture
 def live_shop(tmp_path):
-    """The whole shop (sandbox included) on 127.0.0.1 with a port of its own."""
-    server = make_server("127.0.0.1", 0, lambda environ, start_response: [], threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    app = create_app(
-        {
-            "SECRET_KEY": "browser-tests",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
-            "SANDBOX_DATABASE": str(tmp_path / "sandbox.sqlite3"),
-            "SHOP_URL": url,
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        db.session.add_all(Product(**item) for item in DEMO_PRODUCTS)
-        db.session.commit()
-    server.app = app
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.url = url
-    yield from spec_checked(app, app.extensions.get("sandbox_app"))
-    server.shutdown()
-    thread.join(timeout=5)
+    """The whole shop (sandbox included) on 127.0.0.1 with a port of its own; the port comes
+    first, as the shop must know its own URL (SHOP_URL)."""
+    with LiveServer() as server:
+        app = create_app(
+            {
+                "SECRET_KEY": "browser-tests",
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
+                "SANDBOX_DATABASE": str(tmp_path / "sandbox.sqlite3"),
+                "SHOP_URL": server.url,
+            }
+        )
+        with app.app_context():
+            db.create_all()
+            db.session.add_all(Product(**item) for item in DEMO_PRODUCTS)
+            db.session.commit()
+        server.app = app
+        app.url = server.url
+        yield from spec_checked(app, app.extensions.get("sandbox_app"))
 
 
 @pytest.fixture(scope="session")

@@ -2,15 +2,14 @@
 PortOne's real API when the environment provides credentials for it."""
 
 import os
-import threading
 from dataclasses import dataclass
 
 import pytest
 from iamport import Iamport
-from werkzeug.serving import make_server
 
 from shop.sandbox import create_sandbox_app
 from shop.sandbox.store import SandboxStore
+from tests.live_server import serving
 from tests.spec_check import spec_checked
 
 REAL_API_URL = "https://api.iamport.kr/"
@@ -37,15 +36,8 @@ def sandbox_app(tmp_path):
 @pytest.fixture
 def sandbox_url(sandbox_app):
     """The sandbox on 127.0.0.1 with a port of its own; the client adds paths to this URL."""
-    server = make_server("127.0.0.1", 0, sandbox_app, threaded=True)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(sandbox_app) as url:
+        yield url + "/"
 
 
 def real_api() -> tuple[str, str, str]:

@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,10 +22,10 @@ from pathlib import Path
 import pytest
 import requests
 from flask import Flask, Response, request
-from werkzeug.serving import make_server
 
 from shop.sandbox import create_app
 from shop.sandbox.store import SandboxStore
+from tests.live_server import serving
 from tests.spec_check import SpecCheck, shape
 
 NODE_FOLDER = Path(__file__).parent / "node"
@@ -257,23 +256,14 @@ def run(tmp_path_factory) -> Iterator[Run]:
     check = SpecCheck(app)
     answers: list[Answer] = []
     record_answers(app, answers)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}/"
-    try:
+    with serving(app) as base:
+        url = base + "/"
         store = app.extensions["sandbox"]
         paid = store.get_payment(pay_in_the_window(url, "node-order-1", PAID_AMOUNT))
         other = store.get_payment(pay_in_the_window(url, "node-order-2", OTHER_AMOUNT))
         key, secret = SETTINGS["SANDBOX_IMP_KEY"], SETTINGS["SANDBOX_IMP_SECRET"]
         calls = run_script(node, url, key, secret, paid["imp_uid"], other["imp_uid"])
         yield Run(url, store, check, answers, paid, other, calls)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def iso(timestamp: int) -> str | int:

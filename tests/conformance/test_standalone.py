@@ -6,10 +6,8 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -17,9 +15,9 @@ import pytest
 import requests
 from flask import Flask
 from iamport import Iamport
-from werkzeug.serving import make_server
 
 from shop.sandbox import create_app, database_path
+from tests.live_server import free_port, serving
 from tests.sandbox.webhook_receiver import Receiver, wait_for
 from tests.spec_check import spec_checked
 
@@ -60,15 +58,8 @@ def standalone(environment):
 @pytest.fixture
 def base_url(standalone):
     """The standalone sandbox at the root of http://127.0.0.1:PORT/."""
-    server = make_server("127.0.0.1", 0, standalone, threaded=True)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(standalone) as url:
+        yield url + "/"
 
 
 @pytest.fixture
@@ -182,12 +173,6 @@ def test_the_window_refuses_another_merchant_code(base_url):
 
 
 # The same app started the ways the README tells a team to start it
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_serving(process: subprocess.Popen, url: str, log: Path) -> None:

@@ -1,11 +1,10 @@
-import threading
 import time
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from shop.sandbox import switchboard, webhooks
+from tests.live_server import serving
 from tests.sandbox.webhook_receiver import wait_for, webhook_threads
 
 CREDENTIALS = {"imp_key": "sandbox_key", "imp_secret": "sandbox_secret"}
@@ -111,12 +110,8 @@ def test_the_next_answer_can_be_a_503_from_the_load_balancer(client, store):
 @pytest.fixture
 def served(app):
     """The sandbox app on a real socket, for clients with real timeouts."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as url:
+        yield url
 
 
 def test_a_hanging_answer_goes_past_the_clients_read_timeout(served, store):

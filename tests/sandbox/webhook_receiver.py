@@ -5,8 +5,9 @@ import threading
 import time
 from urllib.parse import parse_qsl
 
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.live_server import LiveServer, free_port
 
 
 class Receiver:
@@ -18,21 +19,17 @@ class Receiver:
         self.answer_body = "OK"
         self.released = threading.Event()  # clear() holds every answer until set()
         self.released.set()
-        self.server = make_server("127.0.0.1", 0, self.answer, threaded=True)
-        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
+        self.server = LiveServer(self.answer)
+        self.base_url = self.server.url
         self.url = self.base_url + path
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
 
     def __enter__(self) -> "Receiver":
-        self.thread.start()
+        self.server.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.released.set()
-        self.server.shutdown()
-        self.thread.join(timeout=5)
+        self.server.stop()
 
     @Request.application
     def answer(self, request: Request) -> Response:
@@ -72,7 +69,4 @@ def webhook_threads(imp_uid: str) -> list[threading.Thread]:
 
 def closed_port_url() -> str:
     """A local URL nobody listens on: connecting to it is refused at once."""
-    server = make_server("127.0.0.1", 0, lambda environ, start_response: [])
-    port = server.server_port
-    server.server_close()
-    return f"http://127.0.0.1:{port}/portone/webhook"
+    return f"http://127.0.0.1:{free_port()}/portone/webhook"
