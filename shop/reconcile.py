@@ -14,7 +14,7 @@ from sqlalchemy import select
 from shop.extensions import db
 from shop.gateway import GatewayError, PortOne
 from shop.models import Order, OrderStatus, Payment
-from shop.sync import Outcome, sync_fetched
+from shop.sync import Outcome, sync_listing
 
 UNSETTLED = (
     OrderStatus.PENDING,
@@ -68,7 +68,8 @@ def cancellations(gateway: PortOne, within: timedelta) -> list[Checked]:
         listed = gateway.payments_in_status("cancelled", since, until)
     except GatewayError:
         return [Checked(RECENT_CANCELS, None, None)]
-    return [apply(gateway, payment) for payment in listed if unseen(payment)]
+    orders = dict.fromkeys(p["merchant_uid"] for p in listed if unseen(p))
+    return [check(gateway, merchant_uid, status_of(merchant_uid)) for merchant_uid in orders]
 
 
 def unseen(payment: dict) -> bool:
@@ -83,13 +84,6 @@ def unseen(payment: dict) -> bool:
     return known_order is not None and (stored is None or tuple(stored) != now)
 
 
-def apply(gateway: PortOne, payment: dict) -> Checked:
-    before = status_of(payment["merchant_uid"])
-    result = sync_fetched(gateway, payment, "reconcile")
-    after = None if result.outcome == Outcome.UNAVAILABLE else status_of(payment["merchant_uid"])
-    return Checked(payment["merchant_uid"], before, after)
-
-
 def status_of(merchant_uid: str) -> OrderStatus:
     status = db.session.execute(select(Order.status).where(Order.merchant_uid == merchant_uid))
     found = status.scalar_one()
@@ -102,7 +96,6 @@ def check(gateway: PortOne, merchant_uid: str, before: OrderStatus) -> Checked:
         payments = gateway.payments_of(merchant_uid)
     except GatewayError:
         return Checked(merchant_uid, before, None)
-    results = [sync_fetched(gateway, payment, "reconcile") for payment in reversed(payments)]
-    if any(result.outcome == Outcome.UNAVAILABLE for result in results):
+    if payments and sync_listing(gateway, payments, "reconcile").outcome == Outcome.UNAVAILABLE:
         return Checked(merchant_uid, before, None)
     return Checked(merchant_uid, before, status_of(merchant_uid))

@@ -93,9 +93,17 @@ def sync_latest(
 def sync_fetched(
     gateway: PortOne, payment: dict[str, Any], source: str, note: str | None = None
 ) -> SyncResult:
-    """Apply a payment PortOne gave a moment ago (a listing, a cancel's or a revoke's answer)."""
+    """Apply a payment PortOne gave a moment ago (a cancel's or a revoke's answer)."""
     event = new_event(source, payment.get("imp_uid"), payment.get("merchant_uid"), note)
     return _settle(gateway, event, lambda: payment, None)
+
+
+def sync_listing(gateway: PortOne, payments: list[dict[str, Any]], source: str) -> SyncResult:
+    """Apply every payment PortOne lists for one order (newest first) in one move, so the
+    order goes straight to where all of them point, never through a stale in-between."""
+    newest = payments[0]
+    event = new_event(source, newest.get("imp_uid"), newest.get("merchant_uid"), None)
+    return _settle(gateway, event, lambda: newest, None, listing=payments[1:])
 
 
 def new_event(source: str, imp_uid, claimed, note) -> PaymentEvent:
@@ -115,17 +123,23 @@ def _text(value: object, limit: int) -> str | None:
 
 
 def _settle(
-    gateway: PortOne, event: PaymentEvent, fetch: Callable[[], Any], claimed: str | None
+    gateway: PortOne,
+    event: PaymentEvent,
+    fetch: Callable[[], Any],
+    claimed: str | None,
+    listing: list[dict[str, Any]] | None = None,
 ) -> SyncResult:
     try:
         fetched = _checked(fetch())
-    except GatewayError as error:
-        outcome = Outcome.UNKNOWN_PAYMENT if error.not_found else Outcome.UNAVAILABLE
-        return _record(event, SyncResult(outcome, detail=error.message))
-    try:
-        result = _apply(event, fetched, claimed)
+        others = _fresh_others(gateway, fetched) if listing is None else listing
+        others = [_checked(p) for p in others if p["imp_uid"] != fetched["imp_uid"]]
+        result = _apply(event, fetched, claimed, others)
         due = MoneyBack.decide(result.order)
         result = _record(event, result)
+    except GatewayError as error:
+        db.session.rollback()
+        outcome = Outcome.UNKNOWN_PAYMENT if error.not_found else Outcome.UNAVAILABLE
+        return _record(event, SyncResult(outcome, detail=error.message))
     except DBAPIError as error:
         db.session.rollback()
         log.warning("payment %s not synced, database error: %s", event.imp_uid, error)
@@ -205,7 +219,26 @@ def _record(event: PaymentEvent, result: SyncResult) -> SyncResult:
     return result
 
 
-def _apply(event: PaymentEvent, fetched: dict[str, Any], claimed: str | None) -> SyncResult:
+def _fresh_others(gateway: PortOne, fetched: dict[str, Any]) -> list[dict[str, Any]]:
+    """The order's other payments as PortOne has them now, when we stored any that held or
+    awaited money: a second payment is refunded, or an account revoked, only on what PortOne
+    says now (a cancel whose webhook was lost makes a stored `paid` stale)."""
+    others = select(Payment.id).where(
+        Payment.merchant_uid == fetched["merchant_uid"],
+        Payment.imp_uid != fetched["imp_uid"],
+        Payment.status.in_(("paid", "cancelled", "ready")),
+    )
+    known = db.session.execute(others).first() is not None
+    db.session.commit()  # no transaction is kept open while PortOne is asked
+    return gateway.payments_of(fetched["merchant_uid"]) if known else []
+
+
+def _apply(
+    event: PaymentEvent,
+    fetched: dict[str, Any],
+    claimed: str | None,
+    others: list[dict[str, Any]],
+) -> SyncResult:
     event.imp_uid = fetched["imp_uid"]
     event.gateway_status = fetched["status"]
     event.gateway_amount = fetched["amount"]
@@ -214,6 +247,9 @@ def _apply(event: PaymentEvent, fetched: dict[str, Any], claimed: str | None) ->
         detail = f"gateway merchant_uid {fetched['merchant_uid']}"
         return SyncResult(Outcome.UNKNOWN_ORDER, detail=detail)
     event.order_id = order.id
+    for other in others:
+        if other["merchant_uid"] == order.merchant_uid:
+            _store_payment(order, other)
     payment = _store_payment(order, fetched)
     _move(order, event)
     if claimed is not None and claimed != order.merchant_uid:

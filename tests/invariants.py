@@ -91,15 +91,22 @@ def legal_moves() -> list[str]:
 
 
 def completeness(orders: list[Order], gateway: dict[str, list[dict]]) -> list[str]:
-    """I1: every payment the gateway has for our orders is stored, linked to its order."""
+    """I1: every payment the gateway holds money for is stored, linked to its order, and no
+    stored payment is behind the gateway (a failure nobody reported may stay unknown)."""
     stored = {p.imp_uid: p for o in orders for p in o.payments}
-    return [
-        f"{payment['imp_uid']} ({payment['status']}) of {merchant_uid} is not stored"
-        for merchant_uid, payments in gateway.items()
-        for payment in payments
-        if payment["imp_uid"] not in stored
-        or stored[payment["imp_uid"]].status != payment["status"]
-    ]
+    found = []
+    for merchant_uid, payments in gateway.items():
+        for payment in payments:
+            mine = stored.get(payment["imp_uid"])
+            if mine is None and gateway_holds_money(payment):
+                found.append(
+                    f"{payment['imp_uid']} ({payment['status']}) of {merchant_uid} is not stored"
+                )
+            elif mine is not None and mine.status != payment["status"]:
+                found.append(
+                    f"{payment['imp_uid']} stored {mine.status}, gateway {payment['status']}"
+                )
+    return found
 
 
 def visibility(orders: list[Order], gateway: dict[str, list[dict]]) -> list[str]:
