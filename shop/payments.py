@@ -3,11 +3,12 @@
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from sqlalchemy.exc import DBAPIError
 
+from shop.confirm import confirm
 from shop.extensions import csrf, db
 from shop.models import Order
 from shop.orders import order_named
 from shop.results import describe
-from shop.sync import IMP_UID_SHAPE, Outcome, SyncResult, confirm, sync_latest, sync_payment
+from shop.sync import IMP_UID_SHAPE, Outcome, SyncResult, sync_latest, sync_payment
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 

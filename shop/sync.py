@@ -78,7 +78,7 @@ def sync_payment(
     """Fetch the payment, apply what it means to its order, record the claim; commit once."""
     event = new_event(source, imp_uid, claimed_merchant_uid, note)
     if not IMP_UID_SHAPE.fullmatch(imp_uid or ""):
-        return _record(event, SyncResult(Outcome.INVALID, detail="imp_uid 형식 오류"))
+        return record_claim(event, SyncResult(Outcome.INVALID, detail="imp_uid 형식 오류"))
     return _settle(gateway, event, lambda: gateway.get_payment(imp_uid), claimed_merchant_uid)
 
 
@@ -135,16 +135,16 @@ def _settle(
         others = [_checked(p) for p in others if p["imp_uid"] != fetched["imp_uid"]]
         result = _apply(event, fetched, claimed, others)
         due = MoneyBack.decide(result.order)
-        result = _record(event, result)
+        result = record_claim(event, result)
     except GatewayError as error:
         db.session.rollback()
         outcome = Outcome.UNKNOWN_PAYMENT if error.not_found else Outcome.UNAVAILABLE
-        return _record(event, SyncResult(outcome, detail=error.message))
+        return record_claim(event, SyncResult(outcome, detail=error.message))
     except DBAPIError as error:
         db.session.rollback()
         log.warning("payment %s not synced, database error: %s", event.imp_uid, error)
         event.order_status_before = event.order_status_after = None
-        return _record(event, SyncResult(Outcome.UNAVAILABLE, detail=DATABASE_TROUBLE))
+        return record_claim(event, SyncResult(Outcome.UNAVAILABLE, detail=DATABASE_TROUBLE))
     if result.outcome == Outcome.UNAVAILABLE:
         return result
     return _latest_about(result, due.carry_out(gateway))
@@ -206,7 +206,7 @@ def _checked(fetched: Any) -> dict[str, Any]:
     return fields
 
 
-def _record(event: PaymentEvent, result: SyncResult) -> SyncResult:
+def record_claim(event: PaymentEvent, result: SyncResult) -> SyncResult:
     event.outcome = result.outcome.value
     _note(event, result.detail)
     try:
@@ -332,7 +332,7 @@ def _review(order_id: int, reason: str) -> SyncResult:
     if states.allowed(order.status, OrderStatus.NEEDS_REVIEW):
         _conditional_move(order, OrderStatus.NEEDS_REVIEW, reason)
     event.order_status_after = order.status.value
-    return _record(event, SyncResult(Outcome.NEEDS_REVIEW, order, detail=reason))
+    return record_claim(event, SyncResult(Outcome.NEEDS_REVIEW, order, detail=reason))
 
 
 def _note(event: PaymentEvent, text: str | None) -> None:
@@ -378,31 +378,3 @@ def _payment_row(order: Order, fetched: dict[str, Any]) -> dict[str, Any]:
 def from_unix(seconds: int | None) -> datetime | None:
     """PortOne sends UNIX seconds, with 0 meaning 'not set'."""
     return datetime.fromtimestamp(seconds, UTC) if seconds else None
-
-
-CONFIRMABLE = (OrderStatus.PENDING, OrderStatus.FAILED, OrderStatus.VBANK_ISSUED)
-
-
-def confirm(imp_uid: str, merchant_uid: str, amount: object, currency: object) -> str | None:
-    """PortOne's confirm process, right before it approves a payment: None lets it go ahead
-    and holds the order's stock for it; otherwise the reason it must not, for the customer."""
-    event = new_event("confirm", imp_uid, merchant_uid, f"amount={amount}")
-    order = locked_order(merchant_uid)
-    reason = _confirm_refusal(order, amount, currency)
-    if order is not None:
-        event.order_id, event.order_status_before = order.id, order.status.value
-        event.order_status_after = order.status.value
-    outcome = Outcome.CONFIRMED if reason is None else Outcome.REFUSED
-    recorded = _record(event, SyncResult(outcome, order, detail=reason))
-    return recorded.detail if recorded.outcome != Outcome.CONFIRMED else None
-
-
-def _confirm_refusal(order: Order | None, amount: object, currency: object) -> str | None:
-    if order is None:
-        return "주문을 찾을 수 없습니다."
-    if order.status not in CONFIRMABLE:
-        return f"{order.status.label} 상태의 주문이라 결제할 수 없습니다."
-    if amount != order.amount or (currency or "KRW") != order.currency:
-        return "결제 금액이 주문 금액과 다릅니다."
-    shortage = effects.take_stock(order)
-    return "재고가 부족합니다. " + shortage[0].removeprefix("재고 부족: ") if shortage else None

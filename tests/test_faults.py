@@ -125,6 +125,10 @@ def test_a_database_that_is_down_asks_for_a_retry_and_changes_nothing(app, shopp
 
     assert by_webhook(lost, imp_uid, merchant_uid) == (503, "retry")
     assert by_return(lost, imp_uid, merchant_uid)[1] == "checking"
+    asked = {"imp_uid": imp_uid, "merchant_uid": merchant_uid, "amount": 64900}
+    confirm = lost.client.post("/payments/confirm", json=asked)
+    assert confirm.status_code == 409  # never approve what the shop could not check
+    assert "잠시 후 다시" in confirm.json["reason"]
 
     assert order_status(app, merchant_uid) == OrderStatus.PENDING
     assert by_webhook(shopper, imp_uid, merchant_uid) == (200, "ok")
