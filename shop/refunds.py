@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from shop.extensions import db
 from shop.gateway import GatewayError, PortOne
 from shop.models import Order, OrderStatus, Payment, Refund, RefundState, as_utc
-from shop.states import HOLDS_MONEY, fits, holds_money, open_vbank
+from shop.states import CLOSED, HOLDS_MONEY, fits, holds_money, open_vbank
 
 IN_FLIGHT = (RefundState.SENDING, RefundState.UNKNOWN)
 REASONS = {
@@ -25,7 +25,7 @@ REASONS = {
     "duplicate": "이미 결제된 주문에 들어온 중복 결제라 자동으로 환불했습니다.",
     "out_of_stock": "재고가 부족해 주문을 처리할 수 없어 자동으로 환불했습니다.",
     "test_channel": "테스트 결제이거나 상점이 쓰지 않는 결제 채널로 들어온 결제라 자동으로 환불했습니다.",
-    "cancelled_order": "취소된 주문에 들어온 결제라 자동으로 환불했습니다.",
+    "cancelled_order": "이미 취소·환불된 주문에 들어온 결제라 자동으로 환불했습니다.",
 }
 
 
@@ -92,7 +92,7 @@ def _cause(
         return "test_channel"
     if not fits(order, payment):
         return "forged"
-    if order.status == OrderStatus.CANCELLED:
+    if order.status in CLOSED:
         return "cancelled_order"
     if payment is not keeper:
         return "duplicate"

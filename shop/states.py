@@ -39,6 +39,9 @@ ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
 }
 
 HOLDS_MONEY = frozenset({S.PAID, S.PARTIALLY_REFUNDED})
+# Orders whose money went back (refunded, cancelled): a payment that still arrives is refunded,
+# so the order neither reopens nor waits in review for a person.
+CLOSED = frozenset({S.REFUNDED, S.CANCELLED})
 # Orders whose goods were owed at some point: a payment that does not fit them is reviewed,
 # not called forged.
 SETTLED = frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED, S.NEEDS_REVIEW})
@@ -87,8 +90,8 @@ def expired(payment: Payment, now: datetime) -> bool:
 
 def target(order: Order, payments: Iterable[Payment], now: datetime) -> tuple[S | None, str]:
     """The status the payments call for, with the reason in words (for review and events)."""
-    if order.status == S.CANCELLED:
-        return None, ""  # whatever arrives now is refunded, not sold
+    if order.status in CLOSED:
+        return None, ""  # whatever arrives now is refunded (shop.refunds), not sold
     payments = list(payments)
     held = [p for p in payments if holds_money(p)]
     vbanks = [p for p in payments if open_vbank(p)]

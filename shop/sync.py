@@ -184,8 +184,8 @@ class MoneyBack:
 def _latest_about(result: SyncResult, followups: list[SyncResult]) -> SyncResult:
     """What the caller is told: the last word about the payment it asked about (a forgery
     stays a forgery, refunded or not)."""
-    if result.outcome == Outcome.FORGED:
-        return result
+    if result.outcome in (Outcome.FORGED, Outcome.MISMATCH):
+        return result  # a mismatch must never hand the caller the other order
     imp_uid = result.payment.imp_uid if result.payment else None
     same = [r for r in followups if r.payment is not None and r.payment.imp_uid == imp_uid]
     return same[-1] if same else result

@@ -261,3 +261,36 @@ def test_in_live_mode_a_payment_through_the_shops_own_pg_is_kept(app, shopper, s
 
     assert shopper.complete(imp_uid, merchant_uid).json["status"] == "success"
     assert refunds_of(app) == []
+
+
+def test_a_callback_naming_another_order_never_gets_that_orders_address(app, shopper, sandbox):
+    victim = shopper.buy(product_id=2)
+    merchant_uid = shopper.buy()
+    switchboard.set(sandbox, "window_reported_amount", 100)
+    forged = shopper.pay_in_window(merchant_uid)
+
+    answer = shopper.complete(forged, victim)
+
+    assert answer.status_code == 409
+    assert answer.json["status"] == "mismatch"
+    assert merchant_uid not in answer.get_data(as_text=True)
+    assert order_status(app, merchant_uid) == OrderStatus.FORGED  # and refunded by itself
+
+
+def test_money_on_a_refunded_order_is_refunded_and_a_repeat_changes_nothing(app, shopper, sandbox):
+    merchant_uid = shopper.buy()
+    kept = shopper.pay_request(merchant_uid)  # a tab kept open since checkout
+    first = shopper.pay_in_window(merchant_uid)  # its callback comes late
+    shopper.client.post(f"/sandbox/dashboard/payments/{first}/cancel", data={})  # webhook lost
+    again = shopper.pay_in_window(merchant_uid, request=kept)
+    shopper.complete(first, merchant_uid)
+    assert order_status(app, merchant_uid) == OrderStatus.REFUNDED
+
+    answers = [shopper.complete(again, merchant_uid).json["status"] for _ in range(2)]
+
+    assert answers == ["cancelled", "cancelled"]
+    assert order_status(app, merchant_uid) == OrderStatus.REFUNDED
+    assert gateway_payment(sandbox, again)["status"] == "cancelled"
+    assert [r.cause for r in refunds_of(app)] == ["cancelled_order"]
+    assert stock(app) == 12
+    assert broken_promises(app) == []
