@@ -1,10 +1,12 @@
 """PortOne's own Python client against the sandbox, served on a real local socket, and against
 PortOne's real API when the environment provides credentials for it."""
 
+import json
 import os
 from dataclasses import dataclass
 
 import pytest
+import requests
 from iamport import Iamport
 
 from shop.sandbox import create_sandbox_app
@@ -72,3 +74,22 @@ def store(target):
     if target.store is None:
         pytest.skip("needs a paid payment, which only a buyer can make on PortOne's real API")
     return target.store
+
+
+def pay_in_the_window(
+    base_url: str, merchant_uid: str, amount: int, merchant_code: str, **params
+) -> str:
+    """What a buyer's browser does with iamport.payment.js: open the window, approve."""
+    request = {"pg": "html5_inicis", "pay_method": "card", "merchant_uid": merchant_uid}
+    form = {
+        "merchant_code": merchant_code,
+        "params": json.dumps(request | {"amount": amount, "name": "머그컵"} | params),
+        "mode": "iframe",
+        "origin": "http://shop.example",
+    }
+    with requests.Session() as browser:
+        opened = browser.post(base_url + "window", data=form, allow_redirects=False, timeout=10)
+        assert opened.status_code == 303, opened.text
+        imp_uid = opened.headers["Location"].rsplit("/", 1)[1]
+        assert browser.post(f"{base_url}window/{imp_uid}/approve", timeout=10).ok
+    return imp_uid

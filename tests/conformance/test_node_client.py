@@ -20,11 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import requests
 from flask import Flask, Response, request
 
 from shop.sandbox import create_app
 from shop.sandbox.store import SandboxStore
+from tests.conformance.conftest import pay_in_the_window
 from tests.live_server import serving
 from tests.spec_check import SpecCheck, shape
 
@@ -196,29 +196,12 @@ def record_answers(app: Flask, answers: list[Answer]) -> None:
         return response
 
 
-def pay_in_the_window(base_url: str, merchant_uid: str, amount: int) -> str:
-    """What a buyer's browser does with iamport.payment.js: open the window, approve."""
-    params = {
-        "pg": "html5_inicis",
-        "pay_method": "card",
-        "merchant_uid": merchant_uid,
-        "amount": amount,
-        "name": "노드 머그컵",
-        "buyer_name": "홍길동",
-        "buyer_email": "gildong@example.com",
-    }
-    form = {
-        "merchant_code": SETTINGS["SANDBOX_MERCHANT_CODE"],
-        "params": json.dumps(params),
-        "mode": "iframe",
-        "origin": "http://shop.example",
-    }
-    with requests.Session() as browser:
-        opened = browser.post(base_url + "window", data=form, allow_redirects=False, timeout=10)
-        assert opened.status_code == 303, opened.text
-        imp_uid = opened.headers["Location"].rsplit("/", 1)[1]
-        assert browser.post(f"{base_url}window/{imp_uid}/approve", timeout=10).ok
-    return imp_uid
+def pay(base_url: str, merchant_uid: str, amount: int) -> str:
+    merchant_code = SETTINGS["SANDBOX_MERCHANT_CODE"]
+    return pay_in_the_window(base_url, merchant_uid, amount, merchant_code, **BUYER)
+
+
+BUYER = {"name": "노드 머그컵", "buyer_name": "홍길동", "buyer_email": "gildong@example.com"}
 
 
 def without_proxies(environment: dict) -> dict:
@@ -259,8 +242,8 @@ def run(tmp_path_factory) -> Iterator[Run]:
     with serving(app) as base:
         url = base + "/"
         store = app.extensions["sandbox"]
-        paid = store.get_payment(pay_in_the_window(url, "node-order-1", PAID_AMOUNT))
-        other = store.get_payment(pay_in_the_window(url, "node-order-2", OTHER_AMOUNT))
+        paid = store.get_payment(pay(url, "node-order-1", PAID_AMOUNT))
+        other = store.get_payment(pay(url, "node-order-2", OTHER_AMOUNT))
         key, secret = SETTINGS["SANDBOX_IMP_KEY"], SETTINGS["SANDBOX_IMP_SECRET"]
         calls = run_script(node, url, key, secret, paid["imp_uid"], other["imp_uid"])
         yield Run(url, store, check, answers, paid, other, calls)

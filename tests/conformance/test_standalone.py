@@ -17,6 +17,7 @@ from flask import Flask
 from iamport import Iamport
 
 from shop.sandbox import create_app, database_path
+from tests.conformance.conftest import pay_in_the_window
 from tests.live_server import free_port, serving
 from tests.sandbox.webhook_receiver import Receiver, wait_for
 from tests.spec_check import spec_checked
@@ -67,23 +68,6 @@ def client(base_url, environment):
     client = Iamport(environment["SANDBOX_IMP_KEY"], environment["SANDBOX_IMP_SECRET"], base_url)
     yield client
     client.requests_session.close()
-
-
-def pay_in_the_window(base_url: str, merchant_uid: str, amount: int, merchant_code: str) -> str:
-    """What a buyer's browser does with iamport.payment.js: open the window, approve."""
-    params = {"pg": "html5_inicis", "pay_method": "card", "merchant_uid": merchant_uid}
-    form = {
-        "merchant_code": merchant_code,
-        "params": json.dumps(params | {"amount": amount, "name": "머그컵"}),
-        "mode": "iframe",
-        "origin": "http://shop.example",
-    }
-    with requests.Session() as browser:
-        opened = browser.post(base_url + "window", data=form, allow_redirects=False, timeout=10)
-        assert opened.status_code == 303, opened.text
-        imp_uid = opened.headers["Location"].rsplit("/", 1)[1]
-        assert browser.post(f"{base_url}window/{imp_uid}/approve", timeout=10).ok
-    return imp_uid
 
 
 def test_settings_come_from_the_environment(standalone, environment):
