@@ -6,8 +6,22 @@ from flask import Blueprint, Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shop import cart, catalog, checkout, cli, config, database, errors, orders, payments
-from shop.extensions import csrf, db
+from shop import (
+    cart,
+    catalog,
+    checkout,
+    cli,
+    config,
+    database,
+    errors,
+    lookup,
+    mailer,
+    orders,
+    pages,
+    paid_cart,
+    payments,
+)
+from shop.extensions import csrf, db, limiter
 from shop.formatting import register_filters
 from shop.gateway import PortOne
 from shop.wsgi_transport import WSGIAdapter
@@ -26,14 +40,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         database.configure(db.engine)
     csrf.init_app(app)
-    for module in (catalog, cart, checkout, orders, payments):
+    limiter.init_app(app)
+    for module in (catalog, cart, checkout, lookup, orders, pages, payments):
         app.register_blueprint(module.bp)
     app.register_blueprint(vendor_assets())
     errors.register(app)
+    paid_cart.register(app)
     cli.register(app)
     register_filters(app)
     app.extensions["portone"] = connect_gateway(app)
     trust_proxies(app)
+    mailer.start_sender(app)
     return app
 
 

@@ -6,8 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, session, url_for
 from sqlalchemy import select
 
 from shop.extensions import db
+from shop.formatting import josa
 from shop.forms import QuantityForm
 from shop.models import Product
+from shop.shipping import totals_for
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 
@@ -53,9 +55,7 @@ def cart_count():
 @bp.get("")
 def show():
     items = items_in(cart_quantities())
-    return render_template(
-        "cart/show.html", items=items, total=total(items), quantity_form=QuantityForm()
-    )
+    return render_template("cart/show.html", items=items, totals=totals_for(total(items)))
 
 
 @bp.post("/items/<int:product_id>")
@@ -72,7 +72,7 @@ def add(product_id: int):
         return redirect(url_for("catalog.product", slug=product.slug))
     quantities[str(product_id)] = wanted
     save_cart(quantities)
-    flash(f"{product.name}을(를) 장바구니에 담았습니다.", "success")
+    flash(f"{josa(product.name, '을/를')} 장바구니에 담았습니다.", "success")
     return redirect(url_for("cart.show"))
 
 
@@ -86,7 +86,7 @@ def change(product_id: int):
         flash(f"재고가 부족합니다. {product.name}의 남은 수량은 {product.stock}개입니다.", "error")
     elif str(product_id) in cart_quantities():
         save_cart(cart_quantities() | {str(product_id): form.quantity.data})
-        flash("수량을 바꿨습니다.", "success")
+        flash(f"{product.name} 수량을 {form.quantity.data}개로 바꿨습니다.", "success")
     return redirect(url_for("cart.show"))
 
 

@@ -1,6 +1,6 @@
 """Browsing the products."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 from sqlalchemy import select
 
 from shop.extensions import db
@@ -20,3 +20,9 @@ def index():
 def product(slug: str):
     item = db.one_or_404(select(Product).where(Product.slug == slug))
     return render_template("catalog/product.html", product=item, form=QuantityForm())
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and iPhones ask for /favicon.ico whatever a page links."""
+    return send_from_directory(current_app.static_folder, "favicon.ico")

@@ -11,12 +11,14 @@ from flask import (
     session,
     url_for,
 )
+from sqlalchemy import select
 
-from shop import cart, orders
+from shop import cart, orders, paid_cart
 from shop.extensions import db
 from shop.forms import CheckoutForm, QuantityForm
 from shop.gateway import GatewayError
-from shop.models import Order, OrderLine, Product
+from shop.models import Order, OrderLine, Product, new_order_number
+from shop.shipping import totals_for
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
 
@@ -59,11 +61,14 @@ def form():
         else:
             order = place_order(items, checkout_form)
             if order is not None:
-                forget_items(source)
-                orders.remember_placed(order)
+                keep_items_until_paid(source, order)
+                orders.remember_order(order)
                 return redirect(url_for("orders.pay", merchant_uid=order.merchant_uid))
     return render_template(
-        "checkout/form.html", form=checkout_form, items=items, total=cart.total(items)
+        "checkout/form.html",
+        form=checkout_form,
+        items=items,
+        totals=totals_for(cart.total(items)),
     )
 
 
@@ -76,9 +81,12 @@ def out_of_stock(items: list[cart.Item]) -> str | None:
 
 def place_order(items: list[cart.Item], form: CheckoutForm) -> Order | None:
     """Save the order only once the gateway knows its amount; otherwise nothing is kept."""
+    totals = totals_for(cart.total(items))
     order = Order(
+        number=unused_order_number(),
         name=order_name(items),
-        amount=cart.total(items),
+        amount=totals.amount,
+        shipping_fee=totals.shipping,
         currency="KRW",
         pay_method=form.pay_method.data,
         buyer_name=form.buyer_name.data.strip(),
@@ -109,13 +117,23 @@ def place_order(items: list[cart.Item], form: CheckoutForm) -> Order | None:
     return order
 
 
+def unused_order_number() -> str:
+    """Six random digits a day: a clash is rare, and the unique column is the last word."""
+    while True:
+        number = new_order_number()
+        if db.session.execute(select(Order.id).where(Order.number == number)).first() is None:
+            return number
+
+
 def order_name(items: list[cart.Item]) -> str:
     first = items[0].product.name
     return first if len(items) == 1 else f"{first} 외 {len(items) - 1}건"
 
 
-def forget_items(source: str) -> None:
+def keep_items_until_paid(source: str, order: Order) -> None:
+    """A declined or closed payment must not lose the cart: it is emptied once paid
+    (shop.cart.settle_cart)."""
     if source == "buy_now":
         session.pop("buy_now", None)
     else:
-        cart.save_cart({})
+        paid_cart.await_payment(order.merchant_uid)

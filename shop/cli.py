@@ -11,6 +11,7 @@ from sqlalchemy import select
 from shop.cancellation import refund
 from shop.demo import DEMO_PRODUCTS
 from shop.extensions import db
+from shop.mailer import send_due_notices
 from shop.models import Product
 from shop.reconcile import reconcile
 from shop.refunds import RefundRefused
@@ -21,6 +22,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(reconcile_command)
     app.cli.add_command(refund_command)
+    app.cli.add_command(send_notices_command)
 
 
 @click.command("init-db")
@@ -83,3 +85,14 @@ def refund_command(merchant_uid: str, amount: int | None, reason: str) -> None:
         sys.exit(1)
     order = result.order
     click.echo(f"{merchant_uid}: 환불했습니다. 주문 상태 {order.status.label if order else '?'}.")
+
+
+@click.command("send-notices")
+@with_appcontext
+def send_notices_command() -> None:
+    """Send the notices that are due (for cron, with NOTICE_SENDER = "off")."""
+    tally = send_due_notices(current_app._get_current_object())
+    if not tally.configured:
+        click.echo("MAIL_SERVER가 설정되지 않아 알림을 보내지 않았습니다.", err=True)
+        sys.exit(1)
+    click.echo(f"알림 {tally.sent}건 보냄, {tally.failed}건 실패.")

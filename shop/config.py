@@ -29,8 +29,31 @@ ENV_SETTINGS = (
     "SANDBOX_WEBHOOK_FORMAT",
     "WEBHOOK_ALLOWED_IPS",
     "TRUSTED_PROXY_HOPS",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USE_TLS",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_SENDER",
+    "MAIL_TIMEOUT",
+    "NOTICE_SENDER",
+    "NOTICE_SEND_INTERVAL",
+    "NOTICE_MAX_ATTEMPTS",
+    "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_ENABLED",
 )
 LIVE_REQUIRED = ("IMP_CODE", "IMP_KEY", "IMP_SECRET")
+
+
+DEMO_BUSINESS_INFO = {
+    "상호": "온담 리빙 (데모 상점)",
+    "대표자": "김온담 (예시)",
+    "사업자등록번호": "000-00-00000 (예시)",
+    "통신판매업 신고번호": "제0000-서울강남-0000호 (예시)",
+    "주소": "서울특별시 강남구 테헤란로 000 (예시 주소)",
+    "고객센터": "02-000-0000 · help@example.com (예시)",
+    "개인정보보호책임자": "이보안 (privacy@example.com, 예시)",
+}
 
 
 class ConfigError(RuntimeError):
@@ -48,11 +71,19 @@ def defaults(instance_path: str) -> dict:
         "IMP_SECRET": None,
         "PORTONE_PG": "html5_inicis",
         "PORTONE_PG_BY_METHOD": {},  # e.g. {"card": "nice_v2", "trans": "html5_inicis"}
+        # 사업자 정보 shown in every page's footer (전자상거래법 제10조). Demo values: replace
+        # them all in instance/config.py before opening the shop.
+        "BUSINESS_INFO": DEMO_BUSINESS_INFO,
+        "SHIPPING_FEE": 3000,
+        "FREE_SHIPPING_FROM": 50000,
         "PAY_METHODS": ("card", "trans", "vbank", "phone", "kakaopay", "paypal"),
         "CONFIRM_PROCESS": None,  # None: on in sandbox mode; in live mode PortOne enables it
         "PORTONE_API_URL": None,
         "PORTONE_SDK_URL": None,
         "PORTONE_TIMEOUT": (3.05, 10),
+        # A customer waiting on a verification sees "확인 중" after this, rather than after the
+        # full read timeout; the webhook and reconciliation settle the payment later.
+        "PORTONE_CUSTOMER_WAIT": 3,
         "SANDBOX_DATABASE": os.path.join(instance_path, "sandbox.sqlite3"),
         "SANDBOX_MERCHANT_CODE": "imp00000000",
         "SANDBOX_IMP_KEY": "sandbox_key",
@@ -67,6 +98,20 @@ def defaults(instance_path: str) -> dict:
         # How many reverse proxies in front of the shop append to X-Forwarded-For (0: none).
         "TRUSTED_PROXY_HOPS": 0,
         "SQLALCHEMY_ENGINE_OPTIONS": None,  # None: chosen for the database (shop.database)
+        # Notices go out by SMTP (shop.mailer); without MAIL_SERVER, in sandbox mode, to the
+        # sandbox's mailbox (/sandbox/mailbox). Numbers and flags may be strings (environment).
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,  # STARTTLS
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_SENDER": None,  # None: "<SHOP_NAME> <no-reply@example.com>"
+        "MAIL_TIMEOUT": 10,  # seconds
+        "NOTICE_SENDER": None,  # "thread" or "off" (cron: flask send-notices); None: off in tests
+        "NOTICE_SEND_INTERVAL": 2,  # seconds between the background sender's rounds
+        "NOTICE_MAX_ATTEMPTS": 8,  # then the notice stays unsent, with its last error
+        "RATELIMIT_STORAGE_URI": "memory://",  # redis://host:6379 shares limits between hosts
+        "RATELIMIT_ENABLED": True,
     }
 
 
@@ -96,6 +141,7 @@ def finish(config) -> None:
     if config["SQLALCHEMY_ENGINE_OPTIONS"] is None:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
     config["TRUSTED_PROXY_HOPS"] = proxy_hops(config["TRUSTED_PROXY_HOPS"])
+    config["RATELIMIT_ENABLED"] = switched_on(config["RATELIMIT_ENABLED"])
     config["WEBHOOK_ALLOWED_IPS"] = address_list(config["WEBHOOK_ALLOWED_IPS"], mode)
     if mode == "live":
         missing = [name for name in LIVE_REQUIRED if not config[name]]
@@ -121,6 +167,13 @@ def proxy_hops(value) -> int:
     if hops < 0:
         raise ConfigError(f"TRUSTED_PROXY_HOPS는 0 이상의 정수여야 합니다 (현재: {value!r}).")
     return hops
+
+
+def switched_on(value) -> bool:
+    """Environment switches arrive as text: 0, false, no and off mean off."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value)
 
 
 def address_list(value, mode: str) -> tuple[str, ...]:

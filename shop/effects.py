@@ -12,8 +12,9 @@ from sqlalchemy import select, update
 
 from shop.database import insert_once
 from shop.extensions import db
-from shop.formatting import seoul_time, won
+from shop.mailer import wake_after_commit
 from shop.models import Notice, Order, OrderStatus, Product
+from shop.notices import NOTICE_TEXTS
 from shop.states import HOLDS_MONEY
 
 # Statuses in which the goods are no longer owed: stock taken or reserved goes back.
@@ -41,9 +42,24 @@ def follow(order: Order) -> list[str]:
         notes += take_stock(order)
     elif order.status in RELEASING:
         notes += put_back_stock(order)
-    if order.status in NOTICES:
-        queue_notice(order, NOTICES[order.status])
+    kind = notice_kind(order)
+    if kind is not None:
+        queue_notice(order, kind)
     return notes
+
+
+def notice_kind(order: Order) -> str | None:
+    """The notice the status calls for; money that came in through a virtual account is told
+    as the deposit the customer made."""
+    kind = NOTICES.get(order.status)
+    if kind == "payment_confirmed" and _paid_by_deposit(order):
+        return "deposit_received"
+    return kind
+
+
+def _paid_by_deposit(order: Order) -> bool:
+    # The payment, not order.pay_method: the pay page lets an order be paid another way.
+    return any(payment.pay_method == "vbank" and payment.paid_at for payment in order.payments)
 
 
 def take_stock(order: Order) -> list[str]:
@@ -119,45 +135,4 @@ def queue_notice(order: Order, kind: str) -> None:
         },
         unique=["order_id", "kind"],
     )
-
-
-def _confirmed(order: Order) -> tuple[str, str]:
-    return (
-        f"[주문 확인] {order.name} 결제가 완료되었습니다",
-        f"{order.buyer_name}님, {won(order.amount)} 결제가 확인되었습니다.\n"
-        f"주문 번호: {order.merchant_uid}",
-    )
-
-
-def _vbank_issued(order: Order) -> tuple[str, str]:
-    payment = order.vbank_payment
-    return (
-        f"[입금 안내] {order.name} 가상계좌가 발급되었습니다",
-        f"{order.buyer_name}님, 아래 계좌로 {won(order.amount)}을 입금해 주세요.\n"
-        f"{payment.vbank_name} {payment.vbank_num} (예금주 {payment.vbank_holder or ''})\n"
-        f"입금 기한: {seoul_time(payment.vbank_date)}까지\n"
-        f"주문 번호: {order.merchant_uid}",
-    )
-
-
-def _refunded(order: Order) -> tuple[str, str]:
-    return (
-        f"[환불 완료] {order.name} 결제가 취소되었습니다",
-        f"{order.buyer_name}님, {won(order.amount)} 결제가 취소되었습니다.\n"
-        f"주문 번호: {order.merchant_uid}",
-    )
-
-
-def _cancelled(order: Order) -> tuple[str, str]:
-    return (
-        f"[주문 취소] {order.name} 주문이 취소되었습니다",
-        f"{order.buyer_name}님, 요청하신 대로 주문을 취소했습니다.\n주문 번호: {order.merchant_uid}",
-    )
-
-
-NOTICE_TEXTS = {
-    "payment_confirmed": _confirmed,
-    "vbank_issued": _vbank_issued,
-    "refunded": _refunded,
-    "cancelled": _cancelled,
-}
+    wake_after_commit(db.session)

@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import DateTime, MetaData
@@ -25,3 +27,5 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
+# Storage from RATELIMIT_STORAGE_URI (memory:// by default; redis://… to share between hosts).
+limiter = Limiter(get_remote_address)

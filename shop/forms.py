@@ -68,11 +68,30 @@ class CheckoutForm(FlaskForm):
         default="card",
         validators=[DataRequired("결제 수단을 골라 주세요.")],
     )
+    # 전자상거래법 제8조 제2항: the buyer confirms the order's terms before paying.
+    agree = BooleanField(
+        "주문 내용을 확인하였으며, 구매조건 확인 및 결제진행에 동의합니다.",
+        validators=[DataRequired("구매조건 확인 및 결제진행에 동의해 주세요.")],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         keys = offered(current_app.config)
         self.pay_method.choices = [SelectChoice(key, METHODS[key].label) for key in keys]
+
+
+class LookupForm(FlaskForm):
+    order_number = StringField(
+        "주문번호",
+        validators=[
+            DataRequired("주문번호를 입력해 주세요."),
+            Regexp(r"^\s*\d{8}-\d{6}\s*$", message="주문번호는 20261122-123456 형식입니다."),
+        ],
+    )
+    buyer_tel = TelField(
+        "휴대폰 번호",
+        validators=[DataRequired("주문할 때 입력한 휴대폰 번호를 입력해 주세요."), Length(max=20)],
+    )
 
 
 # Banks a refund of a virtual-account payment can go to (PortOne's standard bank codes).

@@ -2,13 +2,17 @@
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import quote
 
 import requests
 
 TOKEN_MARGIN = 60  # seconds before expiry when a cached token is no longer used
+# A read timeout shorter than the client's, for calls a customer is waiting on (patience()).
+_patience: ContextVar[float | None] = ContextVar("patience", default=None)
 
 
 class GatewayError(Exception):
@@ -128,10 +132,23 @@ class PortOne:
         with self._lock:
             self._token = None
 
+    @contextmanager
+    def patience(self, seconds: float) -> Iterator[None]:
+        """Calls made inside wait at most `seconds` for each answer (in this context only)."""
+        token = _patience.set(seconds)
+        try:
+            yield
+        finally:
+            _patience.reset(token)
+
+    def _timeout(self) -> tuple[float, float]:
+        connect, read = self.timeout
+        return connect, min(read, _patience.get() or read)
+
     def _send(self, method: str, path: str, **kwargs) -> requests.Response:
         try:
             return self.session.request(
-                method, self.base_url + path, timeout=self.timeout, **kwargs
+                method, self.base_url + path, timeout=self._timeout(), **kwargs
             )
         except requests.Timeout as error:
             raise GatewayError("PortOne이 제한 시간 안에 응답하지 않았습니다.") from error

@@ -3,11 +3,15 @@
 import enum
 import secrets
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
+from shop.shipping import Totals
+
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def utcnow() -> datetime:
@@ -17,6 +21,13 @@ def utcnow() -> datetime:
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; the shop writes UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def new_order_number() -> str:
+    """What the customer reads and types (주문번호): the Seoul date and six random digits.
+    Looking an order up also needs the buyer's phone, and attempts are rate-limited."""
+    today = datetime.now(SEOUL).strftime("%Y%m%d")
+    return f"{today}-{secrets.randbelow(1_000_000):06d}"
 
 
 def new_merchant_uid() -> str:
@@ -81,11 +92,13 @@ class Order(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     merchant_uid: Mapped[str] = mapped_column(String(40), unique=True, default=new_merchant_uid)
+    number: Mapped[str] = mapped_column(String(20), unique=True, default=new_order_number)
     status: Mapped[OrderStatus] = mapped_column(
         status_enum(OrderStatus), default=OrderStatus.PENDING
     )
     name: Mapped[str] = mapped_column(String(100))
-    amount: Mapped[int]
+    amount: Mapped[int]  # 결제 금액: the goods plus shipping_fee
+    shipping_fee: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3), default="KRW")
     pay_method: Mapped[str] = mapped_column(String(20))
     buyer_name: Mapped[str] = mapped_column(String(50))
@@ -111,6 +124,14 @@ class Order(db.Model):
 
     def __repr__(self) -> str:
         return f"<Order {self.merchant_uid} {self.status.value} {self.amount}원>"
+
+    @property
+    def goods_amount(self) -> int:
+        return self.amount - self.shipping_fee
+
+    @property
+    def totals(self) -> Totals:
+        return Totals(self.goods_amount, self.shipping_fee)
 
     @property
     def latest_payment(self) -> "Payment | None":
@@ -215,6 +236,9 @@ class Notice(db.Model):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]  # None: as soon as possible
+    last_error: Mapped[str | None] = mapped_column(String(200))
 
     def __repr__(self) -> str:
         return f"<Notice {self.kind} order={self.order_id}>"

@@ -1,7 +1,8 @@
 """The order's pages: where the customer pays, and where they see the true result.
 
-An order is reached by its merchant_uid alone (128 random bits), so a customer coming back
-from a payment window without the session cookie still sees their order.
+An order's page is reached by its merchant_uid (128 random bits), but only the session that
+placed the order, or found it through 주문조회 (shop.lookup), sees the buyer's details, pays
+or cancels; anyone else holding the URL sees its status and amount.
 """
 
 from flask import (
@@ -56,7 +57,9 @@ def find_order(merchant_uid: str) -> Order:
 def order_page_helpers() -> dict:
     return {
         "watched_statuses": WATCHED,
-        "can_cancel": lambda order: placed_here(order) and order.status in CANCELABLE_HERE,
+        "payable_statuses": [status.value for status in PAYABLE],
+        "owns": owns,
+        "can_cancel": lambda order: owns(order) and order.status in CANCELABLE_HERE,
     }
 
 
@@ -78,6 +81,9 @@ def pay(merchant_uid: str):
     order = find_order(merchant_uid)
     if order.status not in PAYABLE:
         return redirect(url_for("orders.show", merchant_uid=merchant_uid))
+    if not owns(order):
+        flash("결제하시려면 주문조회에서 주문번호와 휴대폰 번호로 주문을 찾아 주세요.", "error")
+        return redirect(url_for("lookup.lookup"))
     methods = offered(current_app.config)
     key = request.args.get("method", order.pay_method)
     key = key if key in methods else order.pay_method
@@ -122,12 +128,12 @@ def confirm_url(config) -> dict:
 CANCELABLE_HERE = (*CANCELLABLE, *HOLDS_MONEY)
 
 
-def remember_placed(order: Order) -> None:
-    """The session that placed an order may cancel it (the URL alone is not enough)."""
+def remember_order(order: Order) -> None:
+    """This session placed the order or found it through 주문조회 (the URL alone is not enough)."""
     session["orders"] = [*session.get("orders", [])[-19:], order.merchant_uid]
 
 
-def placed_here(order: Order) -> bool:
+def owns(order: Order) -> bool:
     return order.merchant_uid in session.get("orders", [])
 
 
@@ -140,8 +146,8 @@ def cancel_form(order: Order) -> CancelForm:
 def cancel(merchant_uid: str):
     """주문 취소: a confirmation page, then one cancel however often the button is pressed."""
     order = find_order(merchant_uid)
-    if not placed_here(order):
-        abort(403, "주문하신 브라우저에서만 주문을 취소할 수 있습니다.")
+    if not owns(order):
+        abort(403, "주문하신 브라우저나 주문조회로 찾은 주문만 취소할 수 있습니다.")
     if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
         flash("이미 취소된 주문입니다.", "success")
         return redirect(url_for("orders.show", merchant_uid=merchant_uid))

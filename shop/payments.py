@@ -45,6 +45,10 @@ def gateway():
     return current_app.extensions["portone"]
 
 
+def customer_waiting():
+    return gateway().patience(current_app.config["PORTONE_CUSTOMER_WAIT"])
+
+
 @bp.post("/complete")
 def complete():
     """The PC callback: `{imp_uid, merchant_uid}` posted by jQuery.ajax with the CSRF header."""
@@ -54,7 +58,8 @@ def complete():
     imp_uid, merchant_uid = body.get("imp_uid"), body.get("merchant_uid")
     if not isinstance(imp_uid, str) or not isinstance(merchant_uid, str) or not merchant_uid:
         return answer_error("imp_uid와 merchant_uid를 문자열로 보내 주세요.")
-    result = sync_payment(gateway(), imp_uid, "callback", merchant_uid)
+    with customer_waiting():
+        result = sync_payment(gateway(), imp_uid, "callback", merchant_uid)
     status, word, message = ANSWERS[result.outcome]
     payload = {"status": word, "message": message, **details(result, merchant_uid)}
     return jsonify(payload), status
@@ -93,13 +98,14 @@ def mobile_complete():
     imp_uid = claim.get("imp_uid", "").strip()
     merchant_uid = claim.get("merchant_uid", "").strip()
     note = claimed_result(claim)
-    if imp_uid or not merchant_uid:
-        result = sync_payment(gateway(), imp_uid, "redirect", merchant_uid or None, note)
-    else:  # refused before a window opened: ask PortOne what this order has
-        result = sync_latest(gateway(), merchant_uid, "redirect", note)
+    with customer_waiting():
+        if imp_uid or not merchant_uid:
+            result = sync_payment(gateway(), imp_uid, "redirect", merchant_uid or None, note)
+        else:  # refused before a window opened: ask PortOne what this order has
+            result = sync_latest(gateway(), merchant_uid, "redirect", note)
     # Only the order this URL names is shown: a leaked imp_uid must not reveal someone else's.
     order = order_if_reachable(merchant_uid)
-    view = describe(order, result, claim.get("error_msg"))
+    view = describe(order, result, claimed_error(claim))
     return render_template("orders/show.html", order=order, view=view), PAGE_STATUS.get(
         view.kind, 200
     )
@@ -115,6 +121,11 @@ def order_if_reachable(merchant_uid: str) -> Order | None:
 
 
 PAGE_STATUS = {"invalid": 400, "missing": 404, "mismatch": 409}
+
+
+def claimed_error(claim) -> str:
+    """The PG's code and text as the return URL gives them: a claim (see shop.results)."""
+    return " ".join(claim.get(key, "") for key in ("error_code", "error_msg")).strip()
 
 
 def claimed_result(claim) -> str:

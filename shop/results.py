@@ -2,10 +2,9 @@
 
 from dataclasses import dataclass
 
+from shop.failures import CLOSED, explain_for_customer
 from shop.models import Order, OrderStatus
 from shop.sync import Outcome, SyncResult
-
-USER_CANCEL_WORDS = ("사용자가 결제를 취소", "결제를 취소하셨습니다", "사용자 취소")
 
 
 @dataclass(frozen=True)
@@ -15,6 +14,7 @@ class ResultView:
     title: str
     message: str = ""
     can_retry: bool = False
+    detail: str = ""  # the PG's own code and text, as PortOne reported it
 
 
 BY_STATUS = {
@@ -83,7 +83,8 @@ BY_OUTCOME = {
 def describe(
     order: Order | None, result: SyncResult | None = None, error_msg: str | None = None
 ) -> ResultView:
-    """`error_msg` is the browser's copy of the PG's message: shown, never acted upon."""
+    """`error_msg` is the return URL's copy of the PG's message: it may pick which sentence is
+    shown, but is never printed (anyone can write a link with any text in it)."""
     outcome = result.outcome if result else None
     if outcome == Outcome.UNKNOWN_PAYMENT and order is not None:
         return not_opened(order, error_msg)
@@ -97,17 +98,23 @@ def describe(
 
 
 def failure(order: Order, error_msg: str | None) -> ResultView:
-    reason = (order.latest_payment.fail_reason if order.latest_payment else None) or error_msg
-    if reason and any(words in reason for words in USER_CANCEL_WORDS):
-        return ResultView(
-            "closed", "결제를 취소하셨습니다", "결제창을 닫아 결제가 진행되지 않았습니다.", True
-        )
-    return ResultView("failed", "결제에 실패했습니다", reason or "", True)
+    told = order.latest_payment.fail_reason if order.latest_payment else None
+    explained = explain_for_customer(told or error_msg, order.merchant_uid)
+    kind = "closed" if explained is CLOSED else "failed"
+    detail = "" if explained.merchant_side else (told or "")
+    return ResultView(kind, explained.title, explained.advice, True, detail)
 
 
 def not_opened(order: Order, error_msg: str | None) -> ResultView:
     """PortOne refused the request before any payment existed (no imp_uid came back)."""
     if order.status not in (OrderStatus.PENDING, OrderStatus.FAILED):
         return BY_STATUS[order.status]
-    message = error_msg or "결제가 시작되지 않았습니다."
-    return ResultView("failed", "결제창을 열지 못했습니다", message, True)
+    explained = explain_for_customer(error_msg, order.merchant_uid)
+    if explained.merchant_side or explained is CLOSED:
+        return ResultView("failed", explained.title, explained.advice, True)
+    return ResultView(
+        "failed",
+        "결제창을 열지 못했습니다",
+        "잠시 후 다시 시도하시거나 다른 결제 수단을 이용해 주세요.",
+        True,
+    )

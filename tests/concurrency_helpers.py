@@ -73,7 +73,7 @@ class InProcess:
     def send(self, kind: str, method: str, path: str, cookie: str | None = None, **body) -> Answer:
         client = self.app.test_client()
         if cookie:
-            client.set_cookie("session", cookie)
+            client.set_cookie("session", cookie, domain=self.host)
         answer = client.open(path, method=method, **body)
         return Answer(kind, answer.status_code, answer.get_data(as_text=True))
 
@@ -81,7 +81,11 @@ class InProcess:
         """A session cookie and its CSRF token, as a browser has them after opening a page."""
         client = self.app.test_client()
         page = client.get("/cart").get_data(as_text=True)
-        return client.get_cookie("session").value, csrf_token(page)
+        return client.get_cookie("session", domain=self.host).value, csrf_token(page)
+
+    @property
+    def host(self) -> str:
+        return self.app.config.get("SERVER_NAME") or "localhost"
 
 
 class OverHTTP:
@@ -390,7 +394,7 @@ class Rounds:
         )
         paid_once = OrderFacts(
             status="paid",
-            notices={"vbank_issued": 1, "payment_confirmed": 1},
+            notices={"vbank_issued": 1, "deposit_received": 1},
             moves=[("pending", "vbank_issued"), ("vbank_issued", "paid")],
             claims=VBANK_DELIVERIES,
             stock=stock - 1,

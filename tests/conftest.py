@@ -23,6 +23,7 @@ BUYER = {
     "buyer_postcode": "06236",
     "buyer_addr": "서울특별시 강남구 테헤란로 123",
     "pay_method": "card",
+    "agree": "y",
 }
 
 
@@ -90,6 +91,9 @@ def shop_app(tmp_path, database: str = "sqlite", **settings):
             "DATABASE_URL": database_url(database, tmp_path),
             "SANDBOX_DATABASE": str(tmp_path / "sandbox.sqlite3"),
             "SHOP_URL": "http://shop.test",
+            # The test client's host: the session cookie also reaches SHOP_URL's pages (the
+            # return URL), as in a real browser.
+            "SERVER_NAME": "shop.test",
         }
         | settings
     )
@@ -189,6 +193,9 @@ class Shopper:
         return match.group(1)
 
     def buy(self, product_id: int = 1, quantity: int = 1, **fields) -> str:
+        """An order of just this product (the cart keeps earlier orders' items until paid)."""
+        with self.client.session_transaction() as session:
+            session.pop("cart", None)
         self.add_to_cart(product_id, quantity)
         return self.checkout(**fields)
 

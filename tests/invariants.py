@@ -36,7 +36,7 @@ def once_only(orders: list[Order]) -> list[str]:
     found = [
         f"notice {kind} sent {n} times for order {oid}" for (oid, kind), n in kinds.items() if n > 1
     ]
-    confirmed = {oid for (oid, kind) in kinds if kind == "payment_confirmed"}
+    confirmed = {oid for (oid, kind) in kinds if kind in ("payment_confirmed", "deposit_received")}
     found += [
         f"{o.merchant_uid} is {o.status.value} without a payment notice"
         for o in orders

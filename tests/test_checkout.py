@@ -76,9 +76,15 @@ def test_the_pay_page_initialises_imp_once_and_escapes_values_for_javascript(app
 
 def test_m_redirect_url_ignores_the_host_header(app, shopper):
     merchant_uid = shopper.buy()
-    page = shopper.client.get(
-        f"/orders/{merchant_uid}/pay", headers={"Host": "evil.example"}
-    ).get_data(as_text=True)
+    cookie = shopper.client.get_cookie("session", domain="shop.test")
+    page = (
+        shopper.client.application.test_client(use_cookies=False)
+        .get(
+            f"/orders/{merchant_uid}/pay",
+            headers={"Host": "evil.example", "Cookie": f"session={cookie.value}"},
+        )
+        .get_data(as_text=True)
+    )
     assert "http://shop.test/payments/complete/mobile" in page
     assert "evil.example" not in page
 
@@ -96,8 +102,10 @@ def test_buy_now_takes_only_that_item_and_keeps_the_cart(app, shopper):
     assert "리넨 쿠션 커버" in cart
 
 
-def test_checking_out_empties_the_cart(app, shopper):
-    shopper.buy()
+def test_checking_out_keeps_the_cart_until_the_order_is_paid(app, shopper):
+    merchant_uid = shopper.buy()
+    assert "장바구니가 비어 있습니다" not in shopper.client.get("/cart").get_data(as_text=True)
+    shopper.complete(shopper.pay_in_window(merchant_uid), merchant_uid)
     assert "장바구니가 비어 있습니다" in shopper.client.get("/cart").get_data(as_text=True)
 
 

@@ -99,11 +99,11 @@ def test_deliveries_racing_the_deposit_never_undo_it_nor_fulfil_twice(app, shopp
 
         if race.facts(merchant_uid).moves == [("pending", "paid")]:
             routes["straight_to_paid"] += 1
-            moves, notices = [("pending", "paid")], {"payment_confirmed": 1}
+            moves, notices = [("pending", "paid")], {"deposit_received": 1}
         else:
             routes["via_vbank_issued"] += 1
             moves = [("pending", "vbank_issued"), ("vbank_issued", "paid")]
-            notices = {"vbank_issued": 1, "payment_confirmed": 1}
+            notices = {"vbank_issued": 1, "deposit_received": 1}
         race.check(
             merchant_uid,
             OrderFacts(

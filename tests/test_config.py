@@ -101,6 +101,8 @@ def test_live_pages_never_show_the_rest_key_or_secret(tmp_path):
         db.session.commit()
         merchant_uid = order.merchant_uid
     client = app.test_client()
+    with client.session_transaction() as session:
+        session["orders"] = [merchant_uid]  # the browser that placed it
     pages = ["/", "/products/swivel-chair", "/cart", "/nowhere", f"/orders/{merchant_uid}"]
     pages.append(f"/orders/{merchant_uid}/pay")
     for path in pages:

@@ -51,8 +51,8 @@ def test_imp_success_true_does_not_make_a_failed_payment_paid(app, shopper):
     page = back(
         shopper.client, imp_uid=failed, merchant_uid=merchant_uid, imp_success="true"
     ).get_data(as_text=True)
-    assert "결제에 실패했습니다" in page
-    assert "[F1006] 카드 한도초과" in page
+    assert "카드 한도를 넘었습니다" in page
+    assert "결제사 메시지: [F1006] 카드 한도초과" in page
     assert order_status(app, merchant_uid) == OrderStatus.FAILED
 
 
@@ -83,8 +83,9 @@ def test_a_declined_card_shows_the_reason_and_a_way_to_try_again(app, shopper):
     location = shopper.pay_by_redirect(merchant_uid, "decline")
     assert "error_code=F1006" in location
     page = shopper.client.get(location).get_data(as_text=True)
-    assert "결제에 실패했습니다" in page
-    assert "[F1006] 카드 한도초과" in page
+    assert "카드 한도를 넘었습니다" in page
+    assert "다른 카드나 결제 수단으로 다시 결제해 주세요." in page
+    assert "결제사 메시지: [F1006] 카드 한도초과" in page
     assert f'href="/orders/{merchant_uid}/pay"' in page
 
 
@@ -173,7 +174,7 @@ def test_someone_elses_payment_never_reveals_their_order(app, shopper):
         assert "원목 사이드 테이블" not in page
 
 
-def test_a_refusal_before_the_window_shows_the_message_and_a_retry(app, shopper):
+def test_a_refusal_before_the_window_is_a_temporary_problem_with_a_retry(app, shopper):
     merchant_uid = shopper.buy()
     opened = shopper.open_window(merchant_uid, "redirect", amount=100)  # not the prepared amount
     assert opened.status_code == 302
@@ -181,8 +182,8 @@ def test_a_refusal_before_the_window_shows_the_message_and_a_retry(app, shopper)
     response = shopper.client.get(opened.headers["Location"])
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "결제창을 열지 못했습니다" in page
-    assert "사전등록된 결제정보와 결제요청 금액" in page
+    assert "결제 서비스에 일시적인 문제가 있습니다" in page  # F1003: the shop's fault
+    assert "사전등록된 결제정보와 결제요청 금액" not in page  # a query's words are not facts
     assert "다시 결제하기" in page
     assert order_status(app, merchant_uid) == OrderStatus.PENDING
 
@@ -197,16 +198,11 @@ def test_an_already_paid_refusal_shows_the_paid_order(app, shopper):
     assert "결제가 완료되었습니다" in page
 
 
-def test_the_pgs_message_is_escaped(app, shopper):
+def test_the_pgs_message_from_the_gateway_is_escaped(app, shopper, sandbox):
     merchant_uid = shopper.buy()
-    response = back(
-        shopper.client,
-        merchant_uid=merchant_uid,
-        imp_success="false",
-        error_code="X",
-        error_msg='<script>alert("pg")</script>',
-    )
-    page = response.get_data(as_text=True)
+    failed = shopper.pay_in_window(merchant_uid, "decline")
+    sandbox.update_payment(failed, lambda *_: {"fail_reason": '<script>alert("pg")</script>'})
+    page = back(shopper.client, imp_uid=failed, merchant_uid=merchant_uid).get_data(as_text=True)
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#34;pg&#34;)&lt;/script&gt;" in page
 

@@ -182,10 +182,11 @@ def test_the_last_unit_is_sold_once_the_second_window_is_stopped_by_the_confirm(
         db.session.execute(update(Product).where(Product.id == 1).values(stock=1))
         db.session.commit()
     first = shopper.buy()
-    second = Shopper(app.test_client()).buy()  # checked out while one was still left
+    other_buyer = Shopper(app.test_client())
+    second = other_buyer.buy()  # checked out while one was still left
     shopper.pay_in_window(first)
 
-    imp_uid = Shopper(app.test_client()).pay_in_window(second)
+    imp_uid = other_buyer.pay_in_window(second)
 
     assert gateway_payment(sandbox, imp_uid)["status"] == "failed"
     assert "재고가 부족합니다" in gateway_payment(sandbox, imp_uid)["fail_reason"]

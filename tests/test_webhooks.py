@@ -54,7 +54,7 @@ def test_a_deposit_into_a_virtual_account_reaches_the_shop_by_webhook(app, shopp
     webhooks()
 
     assert order_status(app, merchant_uid) == OrderStatus.PAID
-    assert notices(app, merchant_uid) == ["vbank_issued", "payment_confirmed"]
+    assert notices(app, merchant_uid) == ["vbank_issued", "deposit_received"]
     assert stock(app) == 12 - 1
 
 

@@ -1,6 +1,6 @@
 """The sandbox's console: payments with their history and webhooks, the webhook log, the
-switchboard, and what a PG console does by hand (deposit, cancel, resend, expire, revoke,
-reset).
+switchboard, the mailbox (the shop's notices), and what a PG console does by hand (deposit,
+cancel, resend, expire, revoke, reset).
 
 Every action is a POST form. A done action redirects to a page with a fixed notice named in
 the query (no session, so any gunicorn worker can show it); a refused one shows the page again
@@ -119,6 +119,11 @@ def webhook_log():
         content_format=webhooks.content_format(store()),
         values=switchboard.board(store()),
     )
+
+
+@bp.get("/mailbox")
+def mailbox():
+    return render_template("sandbox/dashboard/mailbox.html", messages=store().mailbox(100))
 
 
 @bp.get("/dashboard/switches")

@@ -104,6 +104,7 @@ def fill_checkout(
     page.get_by_label("우편번호").fill(postcode)
     page.get_by_label("주소").fill(address)
     page.get_by_label(method).check()
+    page.get_by_label("구매조건 확인 및 결제진행에 동의합니다").check()
 
 
 def screenshot(page, name: str) -> None:

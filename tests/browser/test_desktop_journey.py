@@ -78,8 +78,8 @@ def test_a_declined_card_shows_the_failure_and_leaves_the_order_unpaid(live_shop
     window.get_by_role("button", name="결제 거절").click()
 
     expect(page).to_have_url(live_shop.url + f"/orders/{merchant_uid}")
-    expect(page.get_by_role("heading", name="결제에 실패했습니다")).to_be_visible()
-    expect(page.get_by_text(re.compile("한도초과"))).to_be_visible()
+    expect(page.get_by_role("heading", name="카드 한도를 넘었습니다")).to_be_visible()
+    expect(page.get_by_text("결제사 메시지: [F1006] 카드 한도초과")).to_be_visible()
     expect(page.get_by_role("link", name="다시 결제하기")).to_be_visible()
     screenshot(page, "desktop-05-result-declined")
     assert order_status(live_shop, merchant_uid) == OrderStatus.FAILED

@@ -27,10 +27,10 @@ def checkout_on_phone(phone, base_url: str, method: str, shots: bool = False) ->
     )
     if shots:
         screenshot(phone, "phone-02-checkout")
-    phone.get_by_role("button", name="19,800원 주문하기").tap()
+    phone.get_by_role("button", name="22,800원 주문하기").tap()
     expect(phone).to_have_url(re.compile(r"/orders/ord_\w+/pay$"))
     merchant_uid = phone.url.split("/orders/")[1].split("/")[0]
-    phone.get_by_role("button", name="19,800원 결제하기").tap()
+    phone.get_by_role("button", name="22,800원 결제하기").tap()
     expect(phone).to_have_url(re.compile(r"/sandbox/window/imp_\d+$"))  # a full page, no overlay
     if shots:
         screenshot(phone, "phone-03-payment-window")
@@ -54,8 +54,8 @@ def test_a_declined_phone_payment_shows_the_reason(live_shop, phone):
     phone.get_by_role("button", name="결제 거절").tap()
 
     expect(phone).to_have_url(re.compile(RETURN_PAGE.pattern + ".*error_code=F1007"))
-    expect(phone.get_by_role("heading", name="결제에 실패했습니다")).to_be_visible()
-    expect(phone.get_by_text("[F1007] 잔액부족")).to_be_visible()
+    expect(phone.get_by_role("heading", name="잔액이 부족합니다")).to_be_visible()
+    expect(phone.get_by_text("결제사 메시지: [F1007] 잔액부족")).to_be_visible()
     screenshot(phone, "phone-05-result-declined")
     assert order_status(live_shop, merchant_uid) == OrderStatus.FAILED
 
@@ -67,7 +67,7 @@ def test_closing_the_phone_window_says_it_was_cancelled(live_shop, phone):
     expect(phone.get_by_role("heading", name="결제를 취소하셨습니다")).to_be_visible()
     screenshot(phone, "phone-06-result-closed")
     phone.get_by_role("link", name="다시 결제하기").tap()
-    expect(phone.get_by_role("button", name="19,800원 결제하기")).to_be_enabled()
+    expect(phone.get_by_role("button", name="22,800원 결제하기")).to_be_enabled()
     assert order_status(live_shop, merchant_uid) == OrderStatus.FAILED
 
 
@@ -77,7 +77,7 @@ def test_a_virtual_account_on_a_phone_shows_the_account(live_shop, phone):
 
     expect(phone.get_by_role("heading", name="가상계좌가 발급되었습니다")).to_be_visible()
     expect(phone.get_by_text("신한은행")).to_be_visible()
-    expect(phone.get_by_text("19,800원").first).to_be_visible()
+    expect(phone.get_by_text("22,800원").first).to_be_visible()
     screenshot(phone, "phone-07-result-vbank")
     assert order_status(live_shop, merchant_uid) == OrderStatus.VBANK_ISSUED
 
@@ -86,8 +86,8 @@ def test_paypal_redirects_on_a_desktop_too(live_shop, page):
     page.goto(live_shop.url + "/products/mood-lamp")
     page.get_by_role("button", name="바로 구매").click()
     fill_checkout(page, "PayPal", name="John Kim", email="john@example.com")
-    page.get_by_role("button", name="45,500원 주문하기").click()
-    page.get_by_role("button", name="45,500원 결제하기").click()
+    page.get_by_role("button", name="48,500원 주문하기").click()
+    page.get_by_role("button", name="48,500원 결제하기").click()
 
     expect(page).to_have_url(re.compile(r"/sandbox/window/imp_\d+$"))
     expect(page.locator("iframe")).to_have_count(0)

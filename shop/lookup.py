@@ -1,0 +1,48 @@
+"""비회원 주문조회: the order number and the buyer's phone open an order in this browser.
+
+Every mismatch gets the same answer, and attempts are rate-limited per address and per order
+number, so the pair cannot be guessed one digit at a time."""
+
+import hmac
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from shop.extensions import db, limiter
+from shop.forms import LookupForm
+from shop.models import Order
+from shop.orders import remember_order
+
+bp = Blueprint("lookup", __name__, url_prefix="/orders/lookup")
+
+NOT_FOUND = "주문번호와 휴대폰 번호가 일치하는 주문이 없습니다. 다시 확인해 주세요."
+
+
+def order_number_key() -> str:
+    return "lookup:" + request.form.get("order_number", "").strip()[:20]
+
+
+@bp.route("", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per day", methods=["POST"])
+@limiter.limit("10 per hour", methods=["POST"], key_func=order_number_key)
+def lookup():
+    form = LookupForm()
+    if form.validate_on_submit():
+        order = matching_order(form.order_number.data, form.buyer_tel.data)
+        if order is not None:
+            remember_order(order)
+            return redirect(url_for("orders.show", merchant_uid=order.merchant_uid))
+        flash(NOT_FOUND, "error")
+    return render_template("orders/lookup.html", form=form)
+
+
+def matching_order(number: str, phone: str) -> Order | None:
+    query = select(Order).where(Order.number == number.strip())
+    order = db.session.execute(query).scalar_one_or_none()
+    stored = digits(order.buyer_tel) if order else ""
+    same_phone = hmac.compare_digest(stored.encode(), digits(phone).encode())
+    return order if order and same_phone else None
+
+
+def digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
