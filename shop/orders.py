@@ -87,13 +87,16 @@ def pay(merchant_uid: str):
     methods = offered(current_app.config)
     key = request.args.get("method", order.pay_method)
     key = key if key in methods else order.pay_method
-    return render_template(
+    page = render_template(
         "orders/pay.html",
         order=order,
         method=METHODS[key],
         others=[(other, METHODS[other]) for other in methods if other != key],
         pay_request=pay_request(order, key),
     )
+    # Back after paying must ask the server again (which sends a paid order to its page),
+    # not show a stored copy with a live 결제하기 button.
+    return page, {"Cache-Control": "no-store"}
 
 
 def pay_request(order: Order, key: str | None = None) -> dict:

@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from sqlalchemy.exc import DBAPIError
 
+from shop import paid_cart
 from shop.confirm import confirm
 from shop.extensions import csrf, db
 from shop.models import Order
@@ -103,6 +104,7 @@ def mobile_complete():
             result = sync_payment(gateway(), imp_uid, "redirect", merchant_uid or None, note)
         else:  # refused before a window opened: ask PortOne what this order has
             result = sync_latest(gateway(), merchant_uid, "redirect", note)
+    paid_cart.settle_cart()  # this very page shows the cart emptied by the payment
     # Only the order this URL names is shown: a leaked imp_uid must not reveal someone else's.
     order = order_if_reachable(merchant_uid)
     view = describe(order, result, claimed_error(claim))
