@@ -82,8 +82,7 @@ def pay(merchant_uid: str):
     if order.status not in PAYABLE:
         return redirect(url_for("orders.show", merchant_uid=merchant_uid))
     if not owns(order):
-        flash("결제하시려면 주문조회에서 주문번호와 휴대폰 번호로 주문을 찾아 주세요.", "error")
-        return redirect(url_for("lookup.lookup"))
+        return to_lookup("결제하시려면 주문조회에서 주문번호와 휴대폰 번호로 주문을 찾아 주세요.")
     methods = offered(current_app.config)
     key = request.args.get("method", order.pay_method)
     key = key if key in methods else order.pay_method
@@ -136,6 +135,11 @@ def remember_order(order: Order) -> None:
     session["orders"] = [*session.get("orders", [])[-19:], order.merchant_uid]
 
 
+def to_lookup(message: str):
+    flash(message, "error")
+    return redirect(url_for("lookup.lookup"))
+
+
 def owns(order: Order) -> bool:
     return order.merchant_uid in session.get("orders", [])
 
@@ -150,7 +154,7 @@ def cancel(merchant_uid: str):
     """주문 취소: a confirmation page, then one cancel however often the button is pressed."""
     order = find_order(merchant_uid)
     if not owns(order):
-        abort(403, "주문하신 브라우저나 주문조회로 찾은 주문만 취소할 수 있습니다.")
+        return to_lookup("주문을 취소하시려면 주문조회에서 주문번호와 휴대폰 번호로 주문을 찾아 주세요.")
     if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
         flash("이미 취소된 주문입니다.", "success")
         return redirect(url_for("orders.show", merchant_uid=merchant_uid))
