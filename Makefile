@@ -16,7 +16,7 @@ NPM_CI := npm ci --no-audit --no-fund --prefer-offline --loglevel=error
 .PHONY: run test lint format browser lock
 
 run: $(VENV)/.run-deps
-	$(FLASK) init-db
+	$(FLASK) db upgrade
 	$(FLASK) seed
 	SHOP_URL=$(SHOP_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 

@@ -1,5 +1,7 @@
 """The shop's application factory."""
 
+from pathlib import Path
+
 import requests
 import xstatic.pkg.jquery
 from flask import Blueprint, Flask
@@ -14,6 +16,8 @@ from shop import (
     config,
     database,
     errors,
+    health,
+    logs,
     lookup,
     mailer,
     orders,
@@ -21,10 +25,12 @@ from shop import (
     paid_cart,
     payments,
 )
-from shop.extensions import csrf, db, limiter
+from shop.extensions import csrf, db, limiter, migrate
 from shop.formatting import register_filters
 from shop.gateway import PortOne
 from shop.wsgi_transport import WSGIAdapter
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -36,12 +42,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder="../static",
     )
     config.load(app, test_config)
+    logs.configure(app)
     db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
     with app.app_context():
         database.configure(db.engine)
     csrf.init_app(app)
     limiter.init_app(app)
-    for module in (catalog, cart, checkout, lookup, orders, pages, payments):
+    for module in (catalog, cart, checkout, health, lookup, orders, pages, payments):
         app.register_blueprint(module.bp)
     app.register_blueprint(vendor_assets())
     errors.register(app)

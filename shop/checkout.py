@@ -132,7 +132,7 @@ def order_name(items: list[cart.Item]) -> str:
 
 def keep_items_until_paid(source: str, order: Order) -> None:
     """A declined or closed payment must not lose the cart: it is emptied once paid
-    (shop.cart.settle_cart)."""
+    (shop.paid_cart.settle_cart)."""
     if source == "buy_now":
         session.pop("buy_now", None)
     else:

@@ -1,4 +1,5 @@
-"""Commands next to what they manage: `flask --app shop init-db`, `seed` and `reconcile`."""
+"""Commands next to what they manage: `flask --app shop seed`, `reconcile`, `refund` and
+`send-notices` (the schema is Flask-Migrate's: `flask --app shop db upgrade`)."""
 
 import sys
 from datetime import timedelta
@@ -18,19 +19,10 @@ from shop.refunds import RefundRefused
 
 
 def register(app: Flask) -> None:
-    app.cli.add_command(init_db)
     app.cli.add_command(seed)
     app.cli.add_command(reconcile_command)
     app.cli.add_command(refund_command)
     app.cli.add_command(send_notices_command)
-
-
-@click.command("init-db")
-@with_appcontext
-def init_db() -> None:
-    """Create the tables that do not exist yet (existing data is kept)."""
-    db.create_all()
-    click.echo("데이터베이스 테이블을 준비했습니다.")
 
 
 @click.command("seed")

@@ -41,6 +41,8 @@ ENV_SETTINGS = (
     "NOTICE_MAX_ATTEMPTS",
     "RATELIMIT_STORAGE_URI",
     "RATELIMIT_ENABLED",
+    "ADMIN_PASSWORD_HASH",
+    "LOG_LEVEL",
 )
 LIVE_REQUIRED = ("IMP_CODE", "IMP_KEY", "IMP_SECRET")
 
@@ -112,6 +114,8 @@ def defaults(instance_path: str) -> dict:
         "NOTICE_MAX_ATTEMPTS": 8,  # then the notice stays unsent, with its last error
         "RATELIMIT_STORAGE_URI": "memory://",  # redis://host:6379 shares limits between hosts
         "RATELIMIT_ENABLED": True,
+        "ADMIN_PASSWORD_HASH": None,  # `flask --app shop admin-password` prints one (/admin/)
+        "LOG_LEVEL": "INFO",
     }
 
 

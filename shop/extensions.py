@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import DateTime, MetaData
@@ -27,5 +28,7 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
+# batch mode: SQLite alters a table by copying it, which Alembic does only when asked.
+migrate = Migrate(render_as_batch=True, compare_type=True)
 # Storage from RATELIMIT_STORAGE_URI (memory:// by default; redis://… to share between hosts).
 limiter = Limiter(get_remote_address)

@@ -104,6 +104,11 @@ class PortOne:
         """Close an issued virtual account that has not been paid into."""
         return self._call("DELETE", "/vbanks/" + quote(imp_uid, safe=""))
 
+    def check(self) -> None:
+        """Raise GatewayError unless PortOne gives this shop a token now."""
+        self._forget_token()
+        self._access_token()
+
     def prepare(self, merchant_uid: str, amount: int, currency: str = "KRW") -> dict[str, Any]:
         body = {"merchant_uid": merchant_uid, "amount": amount, "currency": currency}
         return self._call("POST", "/payments/prepare", json=body)

@@ -154,7 +154,9 @@ def cancel(merchant_uid: str):
     """주문 취소: a confirmation page, then one cancel however often the button is pressed."""
     order = find_order(merchant_uid)
     if not owns(order):
-        return to_lookup("주문을 취소하시려면 주문조회에서 주문번호와 휴대폰 번호로 주문을 찾아 주세요.")
+        return to_lookup(
+            "주문을 취소하시려면 주문조회에서 주문번호와 휴대폰 번호로 주문을 찾아 주세요."
+        )
     if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
         flash("이미 취소된 주문입니다.", "success")
         return redirect(url_for("orders.show", merchant_uid=merchant_uid))

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from shop import effects, refunds, states
 from shop.database import insert_once
 from shop.extensions import db
+from shop.logs import log_claim
 from shop.gateway import GatewayError, PortOne
 from shop.models import Order, OrderStatus, Payment, PaymentEvent, Refund
 from shop.payment_methods import providers
@@ -216,6 +217,7 @@ def record_claim(event: PaymentEvent, result: SyncResult) -> SyncResult:
         db.session.rollback()
         log.warning("claim %s %s not recorded: %s", event.source, event.imp_uid, error)
         return SyncResult(Outcome.UNAVAILABLE, detail=DATABASE_TROUBLE)
+    log_claim(event)
     return result
 
 

@@ -81,12 +81,6 @@ def test_a_generated_secret_key_is_kept_and_private(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
-def test_init_db_and_seed_can_run_twice(runner):
-    assert "준비했습니다" in runner.invoke(args=["init-db"]).output
-    result = runner.invoke(args=["seed"])
-    assert "데모 상품 0개를 추가했습니다 (이미 있던 상품 6개)" in result.output
-
-
 def test_live_pages_never_show_the_rest_key_or_secret(tmp_path):
     app = make(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'live.db'}", **LIVE_KEYS)
     with app.app_context():
