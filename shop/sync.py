@@ -24,8 +24,8 @@ from sqlalchemy.exc import DBAPIError
 from shop import effects, refunds, states
 from shop.database import insert_once
 from shop.extensions import db
-from shop.logs import log_claim
 from shop.gateway import GatewayError, PortOne
+from shop.logs import log_claim
 from shop.models import Order, OrderStatus, Payment, PaymentEvent, Refund
 from shop.payment_methods import providers
 
