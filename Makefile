@@ -23,6 +23,7 @@ run: $(VENV)/.run-deps
 test: $(VENV)/.test-deps $(NODE_CLIENT)/node_modules/.installed browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	url=$$(bash scripts/install-postgres) && TEST_DATABASE_URL=$$url $(BIN)/pytest
 
 lint: $(VENV)/.test-deps
@@ -53,3 +54,10 @@ $(NODE_CLIENT)/node_modules/.installed: $(NODE_CLIENT)/package.json $(NODE_CLIEN
 	bash scripts/install-node
 	$(NPM_CI) --prefix $(NODE_CLIENT)
 	touch $@
+
+# Figures, not pass/fail: the shop beside a bare Flask endpoint under wrk, on SQLite and (when
+# a database can be created) PostgreSQL. BENCH_QUICK=1 for a short run; see benchmarks/README.md.
+.PHONY: bench
+bench: $(VENV)/.run-deps
+	bash scripts/install-wrk
+	$(BIN)/python -m benchmarks

@@ -9,6 +9,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop import (
+    admin,
     cart,
     catalog,
     checkout,
@@ -17,6 +18,7 @@ from shop import (
     database,
     errors,
     health,
+    inputs,
     logs,
     lookup,
     mailer,
@@ -24,6 +26,7 @@ from shop import (
     pages,
     paid_cart,
     payments,
+    security,
 )
 from shop.extensions import csrf, db, limiter, migrate
 from shop.formatting import register_filters
@@ -49,10 +52,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         database.configure(db.engine)
     csrf.init_app(app)
     limiter.init_app(app)
-    for module in (catalog, cart, checkout, health, lookup, orders, pages, payments):
+    inputs.register(app)
+    for module in (catalog, cart, checkout, health, lookup, orders, pages, payments, admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(vendor_assets())
     errors.register(app)
+    security.register(app)
     paid_cart.register(app)
     cli.register(app)
     register_filters(app)
@@ -67,7 +72,7 @@ def trust_proxies(app: Flask) -> None:
     X-Forwarded-For; whatever a client wrote further left is ignored."""
     hops = app.config["TRUSTED_PROXY_HOPS"]
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def vendor_assets() -> Blueprint:
@@ -99,10 +104,17 @@ def mount_sandbox(app: Flask) -> Flask:
     from shop.sandbox import create_sandbox_app
 
     settings = {key: value for key, value in app.config.items() if key.startswith("SANDBOX_")}
+    # notice_url and confirm_url may point at this shop only: its server posts nowhere else.
+    shop_origin = security.origin(app.config["SHOP_URL"])
     sandbox = create_sandbox_app(
-        settings | {"SANDBOX_MERCHANT_NAME": app.config["SHOP_NAME"], "TESTING": app.testing}
+        settings
+        | {
+            "SANDBOX_MERCHANT_NAME": app.config["SHOP_NAME"],
+            "SANDBOX_MERCHANT_ORIGINS": (shop_origin,),
+            "TESTING": app.testing,
+        }
     )
-    app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/sandbox": sandbox})
+    app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/sandbox": sandbox})  # type: ignore[method-assign]
     app.extensions["sandbox_app"] = sandbox
     # Its webhooks reach this shop in-process too: no socket, so they arrive under a single
     # synchronous worker and in tests alike, with HTTP's methods, headers and status codes.

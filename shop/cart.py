@@ -58,7 +58,7 @@ def show():
     return render_template("cart/show.html", items=items, totals=totals_for(total(items)))
 
 
-@bp.post("/items/<int:product_id>")
+@bp.post("/items/<row_id:product_id>")
 def add(product_id: int):
     product = db.get_or_404(Product, product_id)
     form = QuantityForm()
@@ -76,7 +76,7 @@ def add(product_id: int):
     return redirect(url_for("cart.show"))
 
 
-@bp.post("/items/<int:product_id>/quantity")
+@bp.post("/items/<row_id:product_id>/quantity")
 def change(product_id: int):
     product = db.get_or_404(Product, product_id)
     form = QuantityForm()
@@ -90,7 +90,7 @@ def change(product_id: int):
     return redirect(url_for("cart.show"))
 
 
-@bp.post("/items/<int:product_id>/remove")
+@bp.post("/items/<row_id:product_id>/remove")
 def remove(product_id: int):
     quantities = cart_quantities()
     if quantities.pop(str(product_id), None) is not None:

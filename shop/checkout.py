@@ -14,7 +14,7 @@ from flask import (
 from sqlalchemy import select
 
 from shop import cart, orders, paid_cart
-from shop.extensions import db
+from shop.extensions import db, limit_setting, limiter
 from shop.forms import CheckoutForm, QuantityForm
 from shop.gateway import GatewayError
 from shop.models import Order, OrderLine, Product, new_order_number
@@ -29,7 +29,7 @@ def quantities_for(source: str) -> dict[str, int]:
     return dict(session.get("buy_now", {})) if source == "buy_now" else cart.cart_quantities()
 
 
-@bp.post("/buy-now/<int:product_id>")
+@bp.post("/buy-now/<row_id:product_id>")
 def buy_now(product_id: int):
     """바로 구매: just this product goes to checkout; the cart is left as it is."""
     product = db.get_or_404(Product, product_id)
@@ -45,6 +45,7 @@ def buy_now(product_id: int):
 
 
 @bp.route("", methods=["GET", "POST"])
+@limiter.limit(limit_setting("RATELIMIT_CHECKOUT"), methods=["POST"])
 def form():
     source = request.values.get("source", "cart")
     if source not in SOURCES:

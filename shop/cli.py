@@ -7,8 +7,10 @@ from datetime import timedelta
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask.globals import app_ctx
 from sqlalchemy import select
 
+from shop.admin.auth import admin_password_command
 from shop.cancellation import refund
 from shop.demo import DEMO_PRODUCTS
 from shop.extensions import db
@@ -23,6 +25,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(reconcile_command)
     app.cli.add_command(refund_command)
     app.cli.add_command(send_notices_command)
+    app.cli.add_command(admin_password_command)
 
 
 @click.command("seed")
@@ -52,7 +55,8 @@ def reconcile_command(older_than: int) -> None:
         if item.after is None:
             click.echo(f"{item.merchant_uid}: PortOne에 확인하지 못했습니다")
         elif item.changed:
-            click.echo(f"{item.merchant_uid}: {item.before.label} → {item.after.label}")
+            before = item.before.label if item.before is not None else "?"
+            click.echo(f"{item.merchant_uid}: {before} → {item.after.label}")
     failed = sum(item.after is None for item in checked)
     changed = sum(item.changed for item in checked)
     click.echo(f"주문 {len(checked)}건 확인, {changed}건 변경, {failed}건 확인 실패.")
@@ -83,7 +87,7 @@ def refund_command(merchant_uid: str, amount: int | None, reason: str) -> None:
 @with_appcontext
 def send_notices_command() -> None:
     """Send the notices that are due (for cron, with NOTICE_SENDER = "off")."""
-    tally = send_due_notices(current_app._get_current_object())
+    tally = send_due_notices(app_ctx.app)
     if not tally.configured:
         click.echo("MAIL_SERVER가 설정되지 않아 알림을 보내지 않았습니다.", err=True)
         sys.exit(1)

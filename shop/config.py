@@ -1,10 +1,13 @@
 """Settings, layered in one fixed order: safe defaults → instance/config.py → environment → test mapping."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
+from limits import parse_many
 
 from shop.database import engine_options
 
@@ -41,10 +44,24 @@ ENV_SETTINGS = (
     "NOTICE_MAX_ATTEMPTS",
     "RATELIMIT_STORAGE_URI",
     "RATELIMIT_ENABLED",
+    "RATELIMIT_PAYMENT_CHECKS",
+    "RATELIMIT_CHECKOUT",
+    "RATELIMIT_CANCEL",
+    "RATELIMIT_PORTONE",
+    "RATELIMIT_ORDER_STATUS",
+    "SANDBOX_PUBLIC",
+    "SANDBOX_CONSOLE_PASSWORD_HASH",
     "ADMIN_PASSWORD_HASH",
     "LOG_LEVEL",
 )
 LIVE_REQUIRED = ("IMP_CODE", "IMP_KEY", "IMP_SECRET")
+RATE_LIMITS = (
+    "RATELIMIT_PAYMENT_CHECKS",
+    "RATELIMIT_CHECKOUT",
+    "RATELIMIT_CANCEL",
+    "RATELIMIT_PORTONE",
+    "RATELIMIT_ORDER_STATUS",
+)
 
 
 DEMO_BUSINESS_INFO = {
@@ -114,6 +131,20 @@ def defaults(instance_path: str) -> dict:
         "NOTICE_MAX_ATTEMPTS": 8,  # then the notice stays unsent, with its last error
         "RATELIMIT_STORAGE_URI": "memory://",  # redis://host:6379 shares limits between hosts
         "RATELIMIT_ENABLED": True,
+        # Per client address (Flask-Limiter's notation), on what makes the shop call PortOne:
+        # the PC callback and the mobile return (each fetches the payment), placing an order
+        # (/payments/prepare), cancelling one; PortOne's own calls (webhook, confirm_url) come in
+        # bursts and retries, and addresses in WEBHOOK_ALLOWED_IPS are never limited; the order
+        # page asks for its status every few seconds.
+        "RATELIMIT_PAYMENT_CHECKS": "20 per minute",
+        "RATELIMIT_CHECKOUT": "10 per minute",
+        "RATELIMIT_CANCEL": "10 per minute",
+        "RATELIMIT_PORTONE": "300 per minute",
+        "RATELIMIT_ORDER_STATUS": "120 per minute",
+        # Sandbox mode on an address other than this computer's is refused unless this is set,
+        # with a password for the sandbox's console (a werkzeug password hash).
+        "SANDBOX_PUBLIC": False,
+        "SANDBOX_CONSOLE_PASSWORD_HASH": None,
         "ADMIN_PASSWORD_HASH": None,  # `flask --app shop admin-password` prints one (/admin/)
         "LOG_LEVEL": "INFO",
     }
@@ -131,7 +162,7 @@ def load(app: Flask, test_config: dict | None) -> None:
 
 
 def finish(config) -> None:
-    """Derive mode-dependent settings and refuse a live mode that cannot work."""
+    """Derive mode-dependent settings; refuse settings that cannot work or are unsafe."""
     mode = config["PAYMENT_MODE"] or ("live" if config["IMP_KEY"] else "sandbox")
     if mode not in ("sandbox", "live"):
         raise ConfigError(f"PAYMENT_MODE은 sandbox 또는 live여야 합니다 (현재: {mode!r}).")
@@ -146,6 +177,7 @@ def finish(config) -> None:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
     config["TRUSTED_PROXY_HOPS"] = proxy_hops(config["TRUSTED_PROXY_HOPS"])
     config["RATELIMIT_ENABLED"] = switched_on(config["RATELIMIT_ENABLED"])
+    check_rate_limits(config)
     config["WEBHOOK_ALLOWED_IPS"] = address_list(config["WEBHOOK_ALLOWED_IPS"], mode)
     if mode == "live":
         missing = [name for name in LIVE_REQUIRED if not config[name]]
@@ -156,11 +188,62 @@ def finish(config) -> None:
         config["PORTONE_API_URL"] = config["PORTONE_API_URL"] or LIVE_API_URL
         config["PORTONE_SDK_URL"] = config["PORTONE_SDK_URL"] or LIVE_SDK_URL
     else:
+        refuse_public_sandbox(config)
         config["IMP_CODE"] = config["SANDBOX_MERCHANT_CODE"]
         config["IMP_KEY"] = config["SANDBOX_IMP_KEY"]
         config["IMP_SECRET"] = config["SANDBOX_IMP_SECRET"]
         config["PORTONE_API_URL"] = config["SHOP_URL"] + "/sandbox"
         config["PORTONE_SDK_URL"] = "/sandbox/iamport.payment.js"
+    if not config.get("SECRET_KEY") and not local_development(config):
+        raise ConfigError(
+            "SECRET_KEY를 설정하세요(길고 무작위인 값, 모든 서버에 같은 값). 이 컴퓨터 주소의 "
+            "샌드박스 모드나 FLASK_DEBUG가 아니면 자동으로 만들지 않습니다."
+        )
+
+
+def local_development(config) -> bool:
+    """Tests, the debugger, or the sandbox on this computer's own address (`make run`)."""
+    sandbox_here = config["PAYMENT_MODE"] == "sandbox" and is_loopback(config["SHOP_URL"])
+    return bool(config.get("TESTING") or config.get("DEBUG") or sandbox_here)
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_public_sandbox(config) -> None:
+    """A shop reachable by others in sandbox mode takes no money and shows anyone the sandbox's
+    console: only on purpose (SANDBOX_PUBLIC), and then the console needs a password."""
+    config["SANDBOX_PUBLIC"] = switched_on(config["SANDBOX_PUBLIC"])
+    if config.get("TESTING") or is_loopback(config["SHOP_URL"]):
+        return
+    if not config["SANDBOX_PUBLIC"]:
+        raise ConfigError(
+            f"SHOP_URL({config['SHOP_URL']})이 이 컴퓨터 주소가 아닌데 샌드박스 모드입니다. "
+            "실제 결제를 받으려면 IMP_CODE, IMP_KEY, IMP_SECRET을 설정하고, 샌드박스를 일부러 "
+            "공개하려면 SANDBOX_PUBLIC=1과 SANDBOX_CONSOLE_PASSWORD_HASH를 설정하세요."
+        )
+    if not config["SANDBOX_CONSOLE_PASSWORD_HASH"]:
+        raise ConfigError(
+            "SANDBOX_PUBLIC=1이면 샌드박스 콘솔 비밀번호 SANDBOX_CONSOLE_PASSWORD_HASH가 "
+            "필요합니다(werkzeug.security.generate_password_hash로 만든 값)."
+        )
+
+
+def check_rate_limits(config) -> None:
+    for name in RATE_LIMITS:
+        try:
+            parse_many(config[name])
+        except ValueError:
+            raise ConfigError(
+                f"{name}은 '20 per minute' 같은 형식이어야 합니다 (현재: {config[name]!r})."
+            ) from None
 
 
 def proxy_hops(value) -> int:

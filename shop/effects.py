@@ -7,8 +7,9 @@ through the outbox's unique (order, kind). A repeated or concurrent delivery cha
 """
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, Update, select, update
 
 from shop.database import insert_once
 from shop.extensions import db
@@ -90,12 +91,12 @@ def put_back_stock(order: Order) -> list[str]:
 
 
 def _flip_stock_taken(order: Order, to: bool) -> bool:
-    flipped = db.session.execute(
+    flipped = _rows_updated(
         update(Order)
         .where(Order.id == order.id, Order.stock_taken.is_(not to))
         .values(stock_taken=to)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     order.stock_taken = to if flipped else order.stock_taken
     return bool(flipped)
 
@@ -104,12 +105,17 @@ def _decrement(product_id: int | None, quantity: int) -> bool:
     """False when there was not enough left (the sale is not taken below zero)."""
     if product_id is None:
         return True
-    taken = db.session.execute(
+    taken = _rows_updated(
         update(Product)
         .where(Product.id == product_id, Product.stock >= quantity)
         .values(stock=Product.stock - quantity)
-    ).rowcount
+    )
     return bool(taken)
+
+
+def _rows_updated(statement: Update) -> int:
+    # An UPDATE's result is a CursorResult; Session.execute is typed for any statement.
+    return cast(CursorResult[Any], db.session.execute(statement)).rowcount
 
 
 def _increment(product_id: int, quantity: int) -> None:
@@ -135,4 +141,4 @@ def queue_notice(order: Order, kind: str) -> None:
         },
         unique=["order_id", "kind"],
     )
-    wake_after_commit(db.session)
+    wake_after_commit(db.session())

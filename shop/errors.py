@@ -29,7 +29,10 @@ def csrf_failed(error: CSRFError):
 
 
 def http_error(error: HTTPException):
-    return respond(error.code or 500, MESSAGES.get(error.code, error.description))
+    """Our words for the statuses we know; werkzeug's for the rest."""
+    if error.code in MESSAGES:
+        return respond(error.code, MESSAGES[error.code])
+    return respond(error.code or 500, error.description or error.name)
 
 
 def server_error(error: InternalServerError):

@@ -1,7 +1,10 @@
 """Extensions are created here and bound to the app in the factory."""
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -27,8 +30,18 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The models' base class: Flask-SQLAlchemy's db.Model, which a type checker sees as Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 csrf = CSRFProtect()
 # batch mode: SQLite alters a table by copying it, which Alembic does only when asked.
 migrate = Migrate(render_as_batch=True, compare_type=True)
 # Storage from RATELIMIT_STORAGE_URI (memory:// by default; redis://… to share between hosts).
 limiter = Limiter(get_remote_address)
+
+
+def limit_setting(name: str) -> Callable[[], str]:
+    """A route's limit as the app's settings say when a request comes (RATELIMIT_* in config)."""
+    return lambda: current_app.config[name]

@@ -64,7 +64,10 @@ def final_consonant(word: str) -> str | None:
         return None
     if FIRST_SYLLABLE <= spoken[-1] <= LAST_SYLLABLE:
         return FINAL_CONSONANTS[(ord(spoken[-1]) - ord(FIRST_SYLLABLE)) % 28]
-    number, letters = ENDING.search(spoken).groups()
+    ending = ENDING.search(spoken)  # matches every word, if only with an empty ending
+    if ending is None:
+        return None
+    number, letters = ending.groups()
     if number and letters.lower() in UNIT_FINALS:
         return UNIT_FINALS[letters.lower()]
     if letters:

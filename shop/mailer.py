@@ -20,7 +20,7 @@ from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from functools import partial
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from flask import Flask, current_app
 from sqlalchemy import event, or_, select, update
@@ -70,6 +70,7 @@ class SenderState:
 
 
 Transport = Callable[[Letter], None]
+Number = TypeVar("Number", int, float)
 
 
 def send_due_notices(app: Flask, limit: int = BATCH) -> Tally:
@@ -193,7 +194,7 @@ def transport_for(app: Flask) -> Transport | None:
 
 
 def send_by_smtp(config, letter: Letter) -> None:
-    server, port, timeout = config["MAIL_SERVER"], number(config, "MAIL_PORT"), mail_timeout(config)
+    server, port, timeout = config["MAIL_SERVER"], mail_port(config), mail_timeout(config)
     with smtplib.SMTP(server, port, timeout=timeout) as smtp:
         if switched_on(config["MAIL_USE_TLS"]):
             smtp.starttls(context=ssl.create_default_context())
@@ -209,7 +210,8 @@ def compose(letter: Letter, sender: str) -> MIMEText:
     message = MIMEText(letter.body, "plain", "utf-8")
     message["From"] = formataddr(parseaddr(sender), charset="utf-8")
     message["To"] = letter.recipient
-    message["Subject"] = Header(letter.subject, "utf-8")
+    # typeshed types a MIMEText's headers as str; a compat32 message takes a Header as well.
+    message["Subject"] = Header(letter.subject, "utf-8")  # type: ignore[assignment]
     message["Date"] = format_datetime(_now())
     message["Message-ID"] = make_msgid(f"notice{letter.id}", domain=_domain(sender))
     return message
@@ -230,15 +232,19 @@ def mail_sender(config) -> str:
     return config["MAIL_SENDER"] or formataddr((config["SHOP_NAME"], "no-reply@example.com"))
 
 
+def mail_port(config) -> int:
+    return number(config, "MAIL_PORT", int)
+
+
 def mail_timeout(config) -> float:
     return number(config, "MAIL_TIMEOUT", float)
 
 
 def max_attempts(config) -> int:
-    return number(config, "NOTICE_MAX_ATTEMPTS")
+    return number(config, "NOTICE_MAX_ATTEMPTS", int)
 
 
-def number(config, name: str, kind: type = int) -> int | float:
+def number(config, name: str, kind: type[Number]) -> Number:
     try:
         value = kind(config[name])
     except (TypeError, ValueError):
@@ -257,7 +263,7 @@ def sender_mode(app: Flask) -> str:
 
 def check_settings(config) -> None:
     """Refuse at start what would otherwise fail every send."""
-    number(config, "MAIL_PORT")
+    mail_port(config)
     mail_timeout(config)
     max_attempts(config)
     number(config, "NOTICE_SEND_INTERVAL", float)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.extensions import db
+from shop.extensions import Model
 from shop.shipping import Totals
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -71,7 +71,7 @@ def status_enum(cls):
     return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
-class Product(db.Model):
+class Product(Model):
     __table_args__ = (CheckConstraint("price > 0", name="price_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +87,7 @@ class Product(db.Model):
         return f"<Product {self.slug} {self.price}원>"
 
 
-class Order(db.Model):
+class Order(Model):
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,6 +113,7 @@ class Order(db.Model):
     # deliveries race (shop.effects).
     stock_taken: Mapped[bool] = mapped_column(default=False)
     review_reason: Mapped[str | None] = mapped_column(String(200))
+    shipped_at: Mapped[datetime | None]  # 배송 시작, set by the operator (shop.admin)
 
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
@@ -146,7 +147,7 @@ class Order(db.Model):
         return next((p for p in reversed(self.payments) if p.vbank_num), None)
 
 
-class OrderLine(db.Model):
+class OrderLine(Model):
     """A product as it was sold: name and price are frozen at checkout."""
 
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
@@ -168,7 +169,7 @@ class OrderLine(db.Model):
         return f"<OrderLine {self.name} x{self.quantity}>"
 
 
-class Payment(db.Model):
+class Payment(Model):
     """A gateway payment as last fetched from PortOne; the only source of payment truth."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -202,7 +203,7 @@ class Payment(db.Model):
         return f"<Payment {self.imp_uid} {self.status} {self.amount}>"
 
 
-class PaymentEvent(db.Model):
+class PaymentEvent(Model):
     """Append-only: every claim about a payment, where it came from and what came of it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -222,7 +223,7 @@ class PaymentEvent(db.Model):
         return f"<PaymentEvent {self.source} {self.imp_uid} {self.outcome}>"
 
 
-class Notice(db.Model):
+class Notice(Model):
     """Outbox: a message to the customer, written in the transaction of the change that causes
     it and sent afterwards. One of each kind per order, whatever deliveries race."""
 
@@ -251,7 +252,7 @@ class RefundState(enum.Enum):
     UNKNOWN = "unknown"  # no answer: PortOne is asked what happened before anything else
 
 
-class Refund(db.Model):
+class Refund(Model):
     """Every cancel the shop asks PortOne for: the ledger its checksums come from."""
 
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)

@@ -20,6 +20,8 @@ def _confirmed(order: Order) -> tuple[str, str]:
 
 def _vbank_issued(order: Order) -> tuple[str, str]:
     payment = order.vbank_payment
+    if payment is None:  # shop.states gives an order this status only with an account issued
+        raise ValueError(f"order {order.merchant_uid} has no virtual account to tell of")
     return (
         f"[입금 안내] {order.name} 가상계좌가 발급되었습니다",
         _letter(

@@ -20,7 +20,7 @@ from flask import (
 from sqlalchemy import select
 
 from shop.cancellation import CANCELLABLE, cancel_order
-from shop.extensions import db
+from shop.extensions import db, limit_setting, limiter
 from shop.forms import CancelForm, RefundAccountForm
 from shop.models import Order, OrderStatus
 from shop.payment_methods import METHODS, offered, pg_for
@@ -70,6 +70,7 @@ def show(merchant_uid: str):
 
 
 @bp.get("/<merchant_uid>/status")
+@limiter.limit(limit_setting("RATELIMIT_ORDER_STATUS"))
 def status(merchant_uid: str):
     """The stored status only: cheap enough to ask every few seconds."""
     order = find_order(merchant_uid)
@@ -150,6 +151,7 @@ def cancel_form(order: Order) -> CancelForm:
 
 
 @bp.route("/<merchant_uid>/cancel", methods=["GET", "POST"])
+@limiter.limit(limit_setting("RATELIMIT_CANCEL"), methods=["POST"])
 def cancel(merchant_uid: str):
     """주문 취소: a confirmation page, then one cancel however often the button is pressed."""
     order = find_order(merchant_uid)

@@ -1,11 +1,14 @@
 """Where the browser and PortOne report a payment; every route here only asks for a sync."""
 
+from typing import Any
+
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from sqlalchemy.exc import DBAPIError
 
 from shop import paid_cart
 from shop.confirm import confirm
-from shop.extensions import csrf, db
+from shop.extensions import csrf, db, limit_setting, limiter
+from shop.inputs import reads_json
 from shop.models import Order
 from shop.orders import order_named
 from shop.results import describe
@@ -51,6 +54,8 @@ def customer_waiting():
 
 
 @bp.post("/complete")
+@reads_json
+@limiter.limit(limit_setting("RATELIMIT_PAYMENT_CHECKS"))
 def complete():
     """The PC callback: `{imp_uid, merchant_uid}` posted by jQuery.ajax with the CSRF header."""
     body = request.get_json(silent=True)
@@ -70,12 +75,12 @@ def answer_error(message: str):
     return jsonify(status="invalid", message=message), 400
 
 
-def details(result: SyncResult, claimed: str) -> dict:
-    payload = {}
+def details(result: SyncResult, claimed: str) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
     if result.outcome == Outcome.FAILED and result.payment and result.payment.fail_reason:
         payload["reason"] = result.payment.fail_reason
-    if result.outcome == Outcome.VBANK_ISSUED:
-        payment = result.order.vbank_payment
+    payment = result.order.vbank_payment if result.order else None
+    if result.outcome == Outcome.VBANK_ISSUED and payment is not None:
         payload["vbank"] = {
             "bank": payment.vbank_name,
             "number": payment.vbank_num,
@@ -90,6 +95,7 @@ def details(result: SyncResult, claimed: str) -> dict:
 
 
 @bp.get("/complete/mobile")
+@limiter.limit(limit_setting("RATELIMIT_PAYMENT_CHECKS"))
 def mobile_complete():
     """m_redirect_url: the query string is only a claim; `imp_success` is never trusted.
 
@@ -137,8 +143,15 @@ def claimed_result(claim) -> str:
     return " ".join(f"{key}={value}" for key, value in parts.items() if value is not None)[:200]
 
 
+def webhook_source_listed() -> bool:
+    """One of PortOne's addresses in WEBHOOK_ALLOWED_IPS: its bursts and retries are not limited."""
+    return request.remote_addr in current_app.config["WEBHOOK_ALLOWED_IPS"]
+
+
 @bp.post("/webhook")
+@reads_json
 @csrf.exempt  # PortOne cannot send a CSRF token; the body is only a claim, never trusted
+@limiter.limit(limit_setting("RATELIMIT_PORTONE"), exempt_when=webhook_source_listed)
 def webhook():
     """PortOne's notification (JSON or form): imp_uid, merchant_uid, status, cancellation_id.
 
@@ -179,7 +192,9 @@ def webhook_source_allowed() -> bool:
 
 
 @bp.post("/confirm")
+@reads_json
 @csrf.exempt  # called by PortOne's servers
+@limiter.limit(limit_setting("RATELIMIT_PORTONE"), exempt_when=webhook_source_listed)
 def confirm_payment():
     """confirm_url: PortOne asks right before approval. 200 lets it approve; any other
     answer stops the payment and PortOne shows the customer our `reason`."""

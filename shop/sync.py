@@ -15,11 +15,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, String, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import KeyedColumnElement
 
 from shop import effects, refunds, states
 from shop.database import insert_once
@@ -29,7 +30,7 @@ from shop.logs import log_claim
 from shop.models import Order, OrderStatus, Payment, PaymentEvent, Refund
 from shop.payment_methods import providers
 
-IMP_UID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+IMP_UID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")  # no longer than Payment.imp_uid
 PAYMENT_STATUSES = ("ready", "paid", "failed", "cancelled")
 # How far along a payment is; a fetch that is behind the stored row is stale (it was made
 # before a concurrent sync stored the newer one).
@@ -108,7 +109,7 @@ def sync_listing(gateway: PortOne, payments: list[dict[str, Any]], source: str) 
 
 
 def new_event(source: str, imp_uid, claimed, note) -> PaymentEvent:
-    """Claims are stored as text of bounded length, whatever bytes arrived."""
+    """Claims are stored as text cut to their columns, whatever arrived."""
     return PaymentEvent(
         source=source,
         imp_uid=_text(imp_uid, 100),
@@ -118,9 +119,12 @@ def new_event(source: str, imp_uid, claimed, note) -> PaymentEvent:
 
 
 def _text(value: object, limit: int) -> str | None:
+    """Text any database stores: a lone surrogate becomes "?" and NUL (which PostgreSQL
+    refuses) U+FFFD; cut to `limit` characters (what VARCHAR(n) counts on PostgreSQL)."""
     if value is None:
         return None
-    return str(value).encode("utf-8", "replace").decode("utf-8")[:limit]
+    text = str(value).encode("utf-8", "replace").decode("utf-8")
+    return text.replace("\x00", "\ufffd")[:limit]
 
 
 def _settle(
@@ -197,10 +201,13 @@ def _checked(fetched: Any) -> dict[str, Any]:
     fields = fetched if isinstance(fetched, dict) else {}
     shaped = (
         isinstance(fields.get("imp_uid"), str)
+        and IMP_UID_SHAPE.fullmatch(fields["imp_uid"])
         and isinstance(fields.get("merchant_uid"), str)
+        and "\x00" not in fields["merchant_uid"]  # no table could hold it
         and fields.get("status") in PAYMENT_STATUSES
         and type(fields.get("amount")) is int
         and isinstance(fields.get("currency"), str)
+        and len(fields["currency"]) == 3  # an ISO code; never cut to fit its column
     )
     if not shaped:
         raise GatewayError("PortOne이 알 수 없는 형식의 결제 정보를 보냈습니다.")
@@ -311,15 +318,16 @@ def record_move(order: Order, step: OrderStatus, source: str, note: str) -> bool
 
 def _conditional_move(order: Order, step: OrderStatus, reason: str) -> bool:
     """UPDATE ... WHERE status = the one we read: a concurrent move makes this a no-op."""
-    values = {"status": step, "updated_at": datetime.now(UTC)}
+    values: dict[str, Any] = {"status": step, "updated_at": datetime.now(UTC)}
     if step == OrderStatus.NEEDS_REVIEW:
         values["review_reason"] = reason or "자동으로 판단할 수 없는 결제"
-    moved = db.session.execute(
+    statement = (
         update(Order)
         .where(Order.id == order.id, Order.status == order.status)
         .values(**values)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    moved = cast(CursorResult[Any], db.session.execute(statement)).rowcount
     db.session.refresh(order)
     return bool(moved)
 
@@ -361,8 +369,17 @@ def _progress(status: str, cancel_amount: int | None) -> tuple[int, int]:
     return PROGRESS[status], cancel_amount or 0
 
 
+def _length(column: KeyedColumnElement[Any]) -> int:
+    return cast(String, column.type).length or 500
+
+
 def _payment_row(order: Order, fetched: dict[str, Any]) -> dict[str, Any]:
-    row = {field: fetched.get(field) for field in COPIED_FIELDS}
+    """The gateway's descriptive fields cut to their columns: a PG's long message must not
+    keep the payment from being stored (PostgreSQL refuses text longer than its column)."""
+    columns = Payment.__table__.c
+    row: dict[str, Any] = {
+        field: _text(fetched.get(field), _length(columns[field])) for field in COPIED_FIELDS
+    }
     row |= {field: from_unix(fetched.get(field)) for field in TIMES}
     return row | {
         "imp_uid": fetched["imp_uid"],

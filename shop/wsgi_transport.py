@@ -7,13 +7,22 @@ and from Flask's test client.
 """
 
 import threading
+from collections.abc import Iterable, Mapping
 from io import BytesIO
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
+    from _typeshed.wsgi import WSGIEnvironment
+
+# What requests passes as a timeout: None, one number, or a (connect, read) pair.
+Timeout = float | tuple[float | None, float | None] | None
 
 
 class WSGIAdapter(BaseAdapter):
@@ -22,7 +31,15 @@ class WSGIAdapter(BaseAdapter):
         self.app = app
         self.script_name = script_name.rstrip("/")
 
-    def send(self, request: requests.PreparedRequest, timeout=None, **kwargs) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Timeout = None,
+        verify: bool | str = True,
+        cert: str | tuple[str, str] | None = None,
+        proxies: dict[str, str] | None = None,
+    ) -> requests.Response:
         """Answer in this process, but give up after the read timeout as a socket would."""
         outcome: dict = {}
 
@@ -42,32 +59,58 @@ class WSGIAdapter(BaseAdapter):
         return outcome["response"]
 
     def _call(self, request: requests.PreparedRequest) -> requests.Response:
-        url = urlsplit(request.url)
-        path = url.path
-        if self.script_name and path.startswith(self.script_name):
-            path = path[len(self.script_name) :]
-        environ = EnvironBuilder(
-            method=request.method,
-            base_url=f"{url.scheme}://{url.netloc}{self.script_name}",
-            path=path or "/",
-            query_string=url.query,
-            headers=dict(request.headers),
-            data=request.body or b"",
-        ).get_environ()
-        app_iter, status, headers = run_wsgi_app(self.app, environ, buffered=True)
+        app_iter, status, headers = run_wsgi_app(self.app, self._environ(request), buffered=True)
         try:
             body = b"".join(app_iter)
         finally:
             getattr(app_iter, "close", lambda: None)()
         return build_response(request, status, headers, body)
 
+    def _environ(self, request: requests.PreparedRequest) -> "WSGIEnvironment":
+        if request.method is None or request.url is None:
+            raise ValueError("only a prepared request, with a method and a URL, can be sent")
+        url = urlsplit(request.url)
+        path = url.path
+        if self.script_name and path.startswith(self.script_name):
+            path = path[len(self.script_name) :]
+        return EnvironBuilder(
+            method=request.method,
+            base_url=f"{url.scheme}://{url.netloc}{self.script_name}",
+            path=path or "/",
+            query_string=url.query,
+            headers=text_headers(request.headers),
+            data=body_bytes(request.body),
+        ).get_environ()
+
     def close(self) -> None:
         pass
 
 
-def read_timeout(timeout) -> float | None:
-    """requests passes None, one number, or a (connect, read) pair."""
+def read_timeout(timeout: Timeout) -> float | None:
     return timeout[1] if isinstance(timeout, tuple) else timeout
+
+
+def text_headers(headers: Mapping[str, str | bytes]) -> list[tuple[str, str]]:
+    """Bytes values as Latin-1 text: the bytes http.client would put on the wire."""
+    return [
+        (name, value.decode("latin-1") if isinstance(value, bytes) else value)
+        for name, value in headers.items()
+    ]
+
+
+def body_bytes(
+    body: "str | bytes | Iterable[str | bytes] | SupportsRead[str | bytes] | None",
+) -> bytes:
+    """Text as UTF-8 (as werkzeug encodes it), a file read out; a chunked stream is refused."""
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode()
+    if isinstance(body, bytes):
+        return body
+    if hasattr(body, "read"):
+        return body_bytes(body.read())
+    raise TypeError("a streamed (chunked) body cannot be sent in process")
 
 
 def build_response(request, status: str, headers, body: bytes) -> requests.Response:

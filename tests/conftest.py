@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from shop import create_app
+from shop.config import RATE_LIMITS
 from shop.demo import DEMO_PRODUCTS
 from shop.extensions import db
 from shop.models import Notice, Order, OrderStatus, PaymentEvent, Product
@@ -95,6 +96,9 @@ def shop_app(tmp_path, database: str = "sqlite", **settings):
             # return URL), as in a real browser.
             "SERVER_NAME": "shop.test",
         }
+        # Tests order and verify far faster than any customer; tests/test_rate_limits.py
+        # sets the limits it tests.
+        | dict.fromkeys(RATE_LIMITS, "100000 per minute")
         | settings
     )
 

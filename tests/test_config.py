@@ -1,9 +1,13 @@
 """Modes and settings: sandbox by default, live only with every PortOne key."""
 
+from base64 import b64encode
+
 import pytest
+from flask import Config
+from werkzeug.security import generate_password_hash
 
 from shop import create_app
-from shop.config import ConfigError, local_secret_key
+from shop.config import ConfigError, defaults, finish, is_loopback, local_secret_key
 from shop.demo import DEMO_PRODUCTS
 from shop.extensions import db
 from shop.models import Order, Product
@@ -104,3 +108,94 @@ def test_live_pages_never_show_the_rest_key_or_secret(tmp_path):
         assert LIVE_KEYS["IMP_KEY"] not in page, path
         assert LIVE_KEYS["IMP_SECRET"] not in page, path
     assert LIVE_KEYS["IMP_CODE"] in page  # the pay page does carry the public merchant code
+
+
+# Startup refusals: what must not run by accident on a public address
+
+
+def finished(tmp_path, **settings):
+    """The settings as finish() leaves them, outside tests and the debugger unless asked."""
+    config = Config(tmp_path)
+    config.from_mapping(defaults(str(tmp_path)) | {"TESTING": False, "DEBUG": False} | settings)
+    finish(config)
+    return config
+
+
+def test_live_mode_without_a_secret_key_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        finished(tmp_path, SHOP_URL="https://shop.example", **LIVE_KEYS)
+
+
+def test_a_sandbox_on_a_public_address_without_a_secret_key_is_refused(tmp_path):
+    public = {"SHOP_URL": "https://demo.example", "SANDBOX_PUBLIC": "1"}
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        finished(tmp_path, SANDBOX_CONSOLE_PASSWORD_HASH=generate_password_hash("pw"), **public)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"SHOP_URL": "http://127.0.0.1:5000"},  # make run
+        {"SHOP_URL": "http://localhost:5001"},
+        {"SHOP_URL": "http://[::1]:5000"},
+        {"SHOP_URL": "https://shop.example", "DEBUG": True, **LIVE_KEYS},  # flask run --debug
+        {"SHOP_URL": "https://shop.example", "TESTING": True, **LIVE_KEYS},
+    ],
+)
+def test_local_development_may_leave_the_secret_key_to_instance(tmp_path, settings):
+    assert finished(tmp_path, **settings)["SHOP_URL"] == settings["SHOP_URL"]
+
+
+@pytest.mark.parametrize(
+    ("url", "local"),
+    [
+        ("http://127.0.0.1:5000", True),
+        ("http://127.8.0.1", True),
+        ("http://[::1]:8000", True),
+        ("http://localhost", True),
+        ("http://shop.localhost:5000", True),
+        ("http://0.0.0.0:5000", False),
+        ("http://192.168.0.10:5000", False),
+        ("https://shop.example", False),
+        ("http://localhost.example.com", False),
+    ],
+)
+def test_only_this_computers_own_addresses_are_local(url, local):
+    assert is_loopback(url) is local
+
+
+def test_sandbox_mode_on_a_public_address_is_refused_unless_meant(tmp_path):
+    with pytest.raises(ConfigError, match="SANDBOX_PUBLIC=1") as refusal:
+        finished(tmp_path, SHOP_URL="https://shop.example", SECRET_KEY="k")
+    assert "IMP_KEY" in str(refusal.value)  # or the shop was meant to be live
+
+
+def test_a_public_sandbox_needs_a_console_password(tmp_path):
+    public = {"SHOP_URL": "https://demo.example", "SECRET_KEY": "k", "SANDBOX_PUBLIC": "1"}
+    with pytest.raises(ConfigError, match="SANDBOX_CONSOLE_PASSWORD_HASH"):
+        finished(tmp_path, **public)
+
+
+def test_the_refusal_stops_create_app_with_its_message(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app({"SHOP_URL": "https://shop.example", "NOTICE_SENDER": "off", **LIVE_KEYS})
+
+
+def test_a_public_sandbox_shows_the_test_banner_and_locks_its_console(tmp_path):
+    app = make(
+        tmp_path,
+        SHOP_URL="https://demo.example",
+        SANDBOX_PUBLIC="1",
+        SANDBOX_CONSOLE_PASSWORD_HASH=generate_password_hash("console-pw"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}",
+    )
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    assert "테스트 모드(샌드박스)입니다" in client.get("/").get_data(as_text=True)
+    assert "테스트 모드(샌드박스)입니다" in client.get("/nowhere").get_data(as_text=True)
+    assert client.get("/sandbox/").status_code == 401
+    signed_in = {"Authorization": "Basic " + b64encode(b"any:console-pw").decode()}
+    assert client.get("/sandbox/", headers=signed_in).status_code == 200

@@ -19,7 +19,7 @@ def test_a_verified_payment_is_one_line_with_what_came_of_it(app, shopper, caplo
 
     shopper.complete(imp_uid, merchant_uid)
 
-    [line] = payment_lines(caplog)
+    [line] = [r for r in payment_lines(caplog) if "source=callback" in r.getMessage()]
     assert line.levelno == logging.INFO
     assert line.getMessage() == (
         f"payment source=callback imp_uid={imp_uid} merchant_uid={merchant_uid} order_id=1 "

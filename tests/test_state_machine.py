@@ -161,8 +161,7 @@ class PaymentMachine(RuleBasedStateMachine):
         to the shop here: the browser comes back (or not) in another step."""
         if self.stock(product) < quantity:
             return multiple()  # the shop refuses the checkout
-        self.shopper.add_to_cart(product, quantity)
-        merchant_uid = self.shopper.checkout(pay_method=method)
+        merchant_uid = self.shopper.buy(product, quantity, pay_method=method)
         order = Purchase(merchant_uid, method, self.shopper.pay_request(merchant_uid))
         return self.decide_window(order, mode, decision)
 

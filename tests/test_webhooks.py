@@ -284,8 +284,19 @@ def test_behind_a_proxy_the_address_it_saw_counts_not_what_the_client_wrote(tmp_
 
 
 def test_the_claim_is_kept_even_when_it_is_garbage(app, client):
-    answer = post_webhook(client, "imp_123", "\ud800" * 300, status="x" * 5000)
+    answer = post_webhook(client, "imp_123", "가" * 300, status="x" * 5000)
     assert answer.status_code == 200
     with app.app_context():
         kept = db.session.execute(select(PaymentEvent)).scalar_one()
         assert len(kept.claimed_merchant_uid) == 100
+
+
+@pytest.mark.parametrize("field", ["notice_url", "confirm_url"])
+def test_the_mounted_sandbox_posts_to_this_shop_only(app, shopper, field):
+    """A pay request edited in the browser cannot make the server post elsewhere (SSRF)."""
+    assert app.extensions["sandbox_app"].config["SANDBOX_MERCHANT_ORIGINS"] == ("http://shop.test",)
+    merchant_uid = shopper.buy()
+    refused = shopper.open_window(merchant_uid, **{field: "http://169.254.169.254/latest/"})
+    assert refused.status_code == 200  # the window's result page, telling the shop's page
+    assert '"error_code": "F0015"' in refused.get_data(as_text=True)
+    assert shopper.open_window(merchant_uid).status_code == 303  # the shop's own URLs open it

@@ -13,7 +13,18 @@ from flask import Flask, Response, render_template
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 # balance and vbanks are imported for their routes, which join api's blueprint on import.
-from . import api, balance, dashboard, rest, routing, switchboard, vbanks, webhooks, window  # noqa: F401
+from . import (  # noqa: F401
+    api,
+    balance,
+    dashboard,
+    rest,
+    routing,
+    security,
+    switchboard,
+    vbanks,
+    webhooks,
+    window,
+)
 from .store import SandboxStore
 
 DEFAULTS = {
@@ -26,6 +37,11 @@ DEFAULTS = {
     "SANDBOX_WEBHOOK_URL": None,
     "SANDBOX_WEBHOOK_FORMAT": "json",  # or "form"; the dashboard's switch overrides it
     "SANDBOX_WEBHOOK_RETRY_INTERVAL": 60,  # seconds between re-deliveries, as PortOne's
+    # The merchant's site (comma-separated origins): notice_url and confirm_url may only point
+    # there, and only its pages may frame the payment window. None: any (security.py).
+    "SANDBOX_MERCHANT_ORIGINS": None,
+    # A werkzeug password hash: the console then asks for it (HTTP Basic, any user name).
+    "SANDBOX_CONSOLE_PASSWORD_HASH": None,
 }
 
 # PortOne's texts for these are unknown; the sandbox answers in the same envelope with its own.
@@ -46,6 +62,8 @@ ENVIRONMENT = (
     "SANDBOX_WEBHOOK_URL",
     "SANDBOX_WEBHOOK_FORMAT",
     "SANDBOX_DATABASE",
+    "SANDBOX_MERCHANT_ORIGINS",
+    "SANDBOX_CONSOLE_PASSWORD_HASH",
 )
 
 
@@ -64,6 +82,7 @@ def create_sandbox_app(config: dict | None = None) -> Flask:
     check_config(app)
     app.url_map.strict_slashes = False
     routing.install(app)  # its converter must be known before the blueprints' rules are added
+    security.install(app)
     app.extensions["sandbox"] = SandboxStore(database_path(app))
     # Webhooks go out through this session; whoever mounts the sandbox may add transports.
     app.extensions["webhook_session"] = requests.Session()
@@ -96,7 +115,8 @@ def handle_http_error(error: HTTPException):
         page = render_template("sandbox/error.html", error=error)
         response = Response(page, error.code, content_type="text/html; charset=utf-8")
     else:
-        response = rest.failure(ERROR_MESSAGES.get(error.code, error.name), error.code)
+        status = error.code or 500
+        response = rest.failure(ERROR_MESSAGES.get(status, error.name), status)
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from . import webhooks
 from .current import store
-from .money import fits_currency, normalize_amount, not_whole_won
+from .money import MAX_NUMBER, fits_currency, normalize_amount, not_whole_won
 from .rest import body, envelope, failure, presented_token
 from .store import CancelRefused
 from .store.cancels import CANCEL_NOT_FOUND, REFUND_FIELDS
@@ -269,7 +269,12 @@ def number_field(fields: dict, name: str) -> int | float | None:
             value = float(value)
         except ValueError:
             value = None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or abs(value) > MAX_NUMBER
+    ):
         raise CancelRefused(1, NOT_A_NUMBER.format(name=name))
     return int(value) if float(value).is_integer() else value
 

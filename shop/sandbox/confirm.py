@@ -18,7 +18,7 @@ import logging
 
 import requests
 
-from . import current
+from . import current, security
 from .webhooks import describe
 
 TIMEOUT = 10
@@ -35,7 +35,8 @@ def refusal(payment: dict, checkout: dict) -> tuple[dict, str] | None:
     """Ask confirm_url, if the request had one. None lets the payment go on; else the changes
     that fail it and the error code, as the window's other outcomes return them."""
     url = checkout.get("confirm_url")
-    if not url:
+    # The window refuses others; one stored before SANDBOX_MERCHANT_ORIGINS was set is ignored.
+    if not url or not security.is_merchant_url(url):
         return None
     store = current.store()
     call = ask(url, payment) | {"at": store.now()}

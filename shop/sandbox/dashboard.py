@@ -221,7 +221,7 @@ def deposit_into(imp_uid: str) -> None:
             raise Refused(problem)
         return {"status": "paid", "paid_at": now, "receipt_url": receipt_url}
 
-    webhooks.notify(store().update_payment(imp_uid, deposited), "paid")
+    webhooks.notify(store().update_payment(imp_uid, deposited) or abort(404), "paid")
 
 
 def expire_account(imp_uid: str) -> None:
@@ -279,7 +279,7 @@ def requested_amount(raw: str) -> int | float | None:
 
 
 def resend_webhook(imp_uid: str) -> None:
-    payment = store().get_payment(imp_uid)
+    payment = store().get_payment(imp_uid) or abort(404)
     if payment["status"] == "failed":
         raise Refused("결제실패 건에는 웹훅을 보내지 않습니다. PortOne은 실패를 알리지 않습니다.")
     if payment["status"] == "ready" and not payment["vbank_num"]:

@@ -10,15 +10,19 @@ from decimal import ROUND_HALF_UP, Decimal
 WHOLE_CURRENCIES = frozenset({"KRW"})
 DEFAULT_CURRENCY = "KRW"  # PortOne's default when a request names none
 
+# A guess: numbers above JavaScript's largest exact integer (what the SDK can send) are refused
+# as not numbers; PortOne documents no limit.
+MAX_NUMBER = 2**53 - 1
 # A guess: PortOne's texts for a fractional won amount are not documented.
 NOT_WHOLE_WON = "원화(KRW) 금액 {name}은(는) 소수점 없는 정수여야 합니다(받은 값: {value})."
 
 
 def normalize_amount(value: object) -> int | float | None:
-    """A positive finite number, as an int when it has no fraction; None for anything else."""
+    """A positive number up to MAX_NUMBER, as an int when it has no fraction; None for anything
+    else."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if not math.isfinite(value) or value <= 0:
+    if not math.isfinite(value) or value <= 0 or value > MAX_NUMBER:
         return None
     return int(value) if float(value).is_integer() else value
 

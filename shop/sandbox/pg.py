@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
 from flask import Flask, abort, current_app, url_for
+from flask.globals import app_ctx
 
 from . import confirm, switchboard, webhooks
 from .current import store
@@ -183,7 +184,7 @@ def approve(payment: dict, checkout: dict, form: Mapping[str, str]) -> tuple[dic
     reported_amount = switchboard.take(store(), "window_reported_amount")
     if reported_amount:
         changes["amount"] = reported_amount
-    late = switchboard.take(store(), "window_late_approval_seconds")
+    late = switchboard.number(switchboard.take(store(), "window_late_approval_seconds"))
     if late:
         approve_later(payment["imp_uid"], changes, late)
         code, message = APPROVAL_PENDING
@@ -193,7 +194,7 @@ def approve(payment: dict, checkout: dict, form: Mapping[str, str]) -> tuple[dic
 
 
 def approve_later(imp_uid: str, approval: dict, seconds: int) -> None:
-    app = current_app._get_current_object()
+    app = app_ctx.app  # the app itself, not the proxy: the timer runs outside this context
     timer = threading.Timer(seconds, late_approval, (app, imp_uid, approval))
     timer.name, timer.daemon = f"sandbox-late-approval-{imp_uid}", True
     timer.start()

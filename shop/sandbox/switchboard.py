@@ -13,17 +13,20 @@ from flask import Response, request
 from . import current, rest
 from .store import SandboxStore
 
+# What a switch holds: a flag, a number, or a choice (None: not chosen).
+Value = bool | int | str | None
+
 
 @dataclass(frozen=True)
 class Switch:
     group: str
     label: str
     description: str
-    default: bool | int | str | None
+    default: Value
     maximum: int = 0  # numbers only
     choices: tuple[str, ...] = ()  # choices only; a default of None means "the app's config"
 
-    def check(self, value: object) -> bool | int | str | None:
+    def check(self, value: object) -> Value:
         """The value if this switch can take it; ValueError (in Korean) otherwise."""
         if self.choices:
             if value is None or value in self.choices:
@@ -39,7 +42,7 @@ class Switch:
             raise ValueError(f"0에서 {self.maximum:,} 사이의 정수를 입력하세요.")
         return value
 
-    def parse(self, raw: str | None) -> bool | int | str | None:
+    def parse(self, raw: str | None) -> Value:
         """The value a dashboard form field stands for (a checkbox is absent when unticked)."""
         raw = (raw or "").strip()
         if self.choices:
@@ -162,14 +165,37 @@ SERVICE_UNAVAILABLE = (
 )
 
 
-def get(store: SandboxStore, name: str) -> bool | int | str | None:
-    return store.switches().get(name, SWITCHES[name].default)
+def get(store: SandboxStore, name: str) -> Value:
+    return stored_value(store.switches().get(name, SWITCHES[name].default))
 
 
-def board(store: SandboxStore) -> dict[str, bool | int | str | None]:
+def board(store: SandboxStore) -> dict[str, Value]:
     """Every switch with its value, defaults included."""
     stored = store.switches()
-    return {name: stored.get(name, switch.default) for name, switch in SWITCHES.items()}
+    return {
+        name: stored_value(stored.get(name, switch.default)) for name, switch in SWITCHES.items()
+    }
+
+
+def stored_value(value: object) -> Value:
+    """A value read back from the store's JSON, which holds only what set() let through."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    raise TypeError(f"a switch cannot hold {value!r}")
+
+
+def number(value: Value) -> int:
+    """A number switch's value (asking for a number of any other switch is a mistake)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"not a number switch's value: {value!r}")
+    return value
+
+
+def choice(value: Value) -> str | None:
+    """A choice switch's value: one of its choices, or None."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"not a choice switch's value: {value!r}")
+    return value
 
 
 def set(store: SandboxStore, name: str, value: object) -> None:
@@ -183,7 +209,7 @@ def clear(store: SandboxStore) -> None:
     store.clear_switches()
 
 
-def take(store: SandboxStore, name: str) -> bool | int | str | None:
+def take(store: SandboxStore, name: str) -> Value:
     """Use a one-shot switch: a counter goes down by one, any other switch turns off.
 
     Returns the value it had, so `if take(...)` fires exactly once per use, even when several
@@ -196,7 +222,7 @@ def take(store: SandboxStore, name: str) -> bool | int | str | None:
         return value - 1
 
     before = store.change_switch(name, used)
-    return SWITCHES[name].default if before is None else before
+    return SWITCHES[name].default if before is None else stored_value(before)
 
 
 def disturb_api() -> Response | None:
@@ -206,18 +232,18 @@ def disturb_api() -> Response | None:
         return None
     store = current.store()
     switches = board(store)
-    time.sleep(switches["api_latency_ms"] / 1000 + switches["api_hang_seconds"])
+    time.sleep(number(switches["api_latency_ms"]) / 1000 + number(switches["api_hang_seconds"]))
     if switches["api_fail_next"] and take(store, "api_fail_next"):
-        return server_error(switches["api_fail_status"])
+        return server_error(choice(switches["api_fail_status"]))
     if switches["api_unauthorized_once"] and request.endpoint != "api.get_token":
         token = rest.presented_token()
-        if store.token_is_valid(token) and take(store, "api_unauthorized_once"):
+        if token and store.token_is_valid(token) and take(store, "api_unauthorized_once"):
             store.revoke_token(token)
             return rest.failure("Unauthorized", 401)
     return None
 
 
-def server_error(status: str) -> Response:
+def server_error(status: str | None) -> Response:
     if status == "503":
         return Response(SERVICE_UNAVAILABLE, 503, content_type="text/html")
     return rest.failure(SERVER_ERROR, 500)

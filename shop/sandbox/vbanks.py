@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask import request
 
-from . import banks, webhooks
+from . import banks, security, webhooks
 from .api import INVALID_AMOUNT, PAYMENT_NOT_FOUND, bp, number_field, text_field
 from .current import store
 from .money import fits_currency, normalize_amount, not_whole_won
@@ -120,6 +120,9 @@ def requested_account(fields: dict) -> tuple[dict, dict]:
     if code is None:
         raise VbankRefused(UNKNOWN_BANK.format(code=fields["vbank_code"]))
     due = requested_due(fields)
+    foreign = security.foreign_url_refusal(notice_url(fields.get("notice_url")))
+    if foreign:
+        raise VbankRefused(foreign[1])
     pg_provider, pg_id = pg_provider_and_id(fields)
     refusal = order_refusal({"merchant_uid": merchant_uid, "amount": amount, "pg": pg_provider})
     if refusal:
@@ -185,7 +188,7 @@ def requested_amount(fields: dict) -> int:
         raise VbankRefused(INVALID_AMOUNT)
     if not fits_currency(amount, CURRENCY):
         raise VbankRefused(not_whole_won("amount", amount))
-    return amount
+    return int(amount)
 
 
 def requested_due(fields: dict) -> int:

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import requests
 from flask import current_app
 
-from . import current, switchboard
+from . import current, security, switchboard
 from .store import SandboxStore
 
 # PortOne's documented timeouts: the first delivery may take 10 s to connect and 30 s to answer;
@@ -132,7 +132,8 @@ def deliveries(store: SandboxStore, imp_uid: str | None = None) -> list[dict]:
 
 def content_format(store: SandboxStore) -> str:
     """json or form: the switch when set, else SANDBOX_WEBHOOK_FORMAT."""
-    return switchboard.get(store, "webhook_format") or current_app.config["SANDBOX_WEBHOOK_FORMAT"]
+    chosen = switchboard.choice(switchboard.get(store, "webhook_format"))
+    return chosen or current_app.config["SANDBOX_WEBHOOK_FORMAT"]
 
 
 def send(payment: dict, status: str, cancellation_id: str | None, resend: bool) -> None:
@@ -150,7 +151,7 @@ def send(payment: dict, status: str, cancellation_id: str | None, resend: bool) 
         return
     copies = (False, True) if switches["webhook_duplicate"] else (False,)
     targets = [Target(url, duplicate) for url in urls for duplicate in copies]
-    delay = switches["webhook_delay_seconds"]
+    delay = switchboard.number(switches["webhook_delay_seconds"])
     if switches["webhook_first"]:
         time.sleep(delay)
         pending = first_round(webhook, targets)
@@ -195,6 +196,8 @@ def target_urls(store: SandboxStore, payment: dict) -> list[str]:
     found = store.payment_and_checkout(payment["imp_uid"])
     notice_url = found[1]["notice_url"] if found else None
     urls = [notice_url] if isinstance(notice_url, str) else list(notice_url or ())
+    # The window refuses others; one stored before SANDBOX_MERCHANT_ORIGINS was set is ignored.
+    urls = [url for url in urls if security.is_merchant_url(url)]
     if urls:
         return urls
     configured = current_app.config["SANDBOX_WEBHOOK_URL"]

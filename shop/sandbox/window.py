@@ -8,13 +8,12 @@ account also send their webhook (webhooks.py); a failure sends none. Before eith
 with confirm_url asks the merchant first (confirm.py).
 """
 
-import json
 from datetime import datetime
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from . import pg, switchboard, webhooks
+from . import pg, security, switchboard, webhooks
 from .current import store
 from .money import normalize_amount
 from .pg import BUYER_FIELDS, KST, text
@@ -23,7 +22,8 @@ from .store.documents import is_decided
 bp = Blueprint("window", __name__)
 
 # PortOne documents none of these refusals; their codes and texts are the sandbox's. Those of an
-# order (F1002, F1003) are in pg.py, as the API's virtual accounts make them too.
+# order (F1002, F1003) are in pg.py, as the API's virtual accounts make them too; F0015 (a
+# notice_url or confirm_url outside the merchant's site) is in security.py.
 UNKNOWN_MERCHANT = ("F0010", "등록되지 않은 가맹점 식별코드입니다.")
 MISSING_MERCHANT_UID = ("F0011", "주문번호(merchant_uid)가 누락되었습니다.")
 INVALID_AMOUNT = ("F0012", "결제금액(amount)은 0보다 큰 숫자여야 합니다(원화는 정수).")
@@ -167,8 +167,8 @@ def load(imp_uid: str) -> tuple[dict, dict]:
 def requested_params() -> dict:
     """The request_pay() parameters, which the script posts as one JSON field."""
     try:
-        params = json.loads(request.form.get("params") or "{}")
-    except json.JSONDecodeError:
+        params = security.loads(request.form.get("params") or "{}")
+    except ValueError:
         return {}
     return params if isinstance(params, dict) else {}
 
@@ -190,7 +190,7 @@ def malformed_request(params: dict, checkout: dict) -> tuple[str, str] | None:
         return INVALID_REDIRECT_URL
     if checkout["vbank_due"] and pg.parse_vbank_due(checkout["vbank_due"]) is None:
         return INVALID_VBANK_DUE
-    return None
+    return security.foreign_url_refusal(checkout["notice_url"], checkout["confirm_url"])
 
 
 def requested_payment(params: dict) -> dict:

@@ -157,7 +157,12 @@ def test_the_payment_notice_arrives_in_the_sandbox_mailbox(live_shop, device):
 def test_every_other_page_is_saved_for_a_look(live_shop, device):
     """Screenshots of the pages no journey above passes through (test-artifacts/screenshots)."""
     page = device()
-    pages = {"terms": "/terms", "privacy": "/privacy", "not-found": "/nowhere", "cart-empty": "/cart"}
+    pages = {
+        "terms": "/terms",
+        "privacy": "/privacy",
+        "not-found": "/nowhere",
+        "cart-empty": "/cart",
+    }
     for name, path in pages.items():
         page.goto(live_shop.url + path)
         expect(page.locator("footer")).to_contain_text("사업자등록번호")

@@ -55,7 +55,8 @@ class LookupStore(Database):
         limit: int = 20,
     ) -> tuple[int, list[dict]]:
         """One page of an order's payments, optionally in one status, and how many there are."""
-        where, arguments = "merchant_uid = ?", (merchant_uid,)
+        where = "merchant_uid = ?"
+        arguments: tuple[str, ...] = (merchant_uid,)
         if status is not None:
             where, arguments = f"{where} AND status = ?", (*arguments, status)
         return self._page(where, arguments, sorting, page, limit)
@@ -71,7 +72,8 @@ class LookupStore(Database):
     ) -> tuple[int, list[dict]]:
         """One page of the payments in a status (or `all`) whose moment of that status lies
         in [since, until], and how many there are."""
-        where, arguments = f"{STATUS_MOMENTS[status]} BETWEEN ? AND ?", (since, until)
+        where = f"{STATUS_MOMENTS[status]} BETWEEN ? AND ?"
+        arguments: tuple[int | str, ...] = (since, until)
         if status != "all":
             where, arguments = f"{where} AND status = ?", (*arguments, status)
         return self._page(where, arguments, sorting, page, limit)

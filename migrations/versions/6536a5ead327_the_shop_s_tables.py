@@ -1,8 +1,8 @@
 """The shop's tables
 
-Revision ID: 816ffaf3571a
+Revision ID: 6536a5ead327
 Revises:
-Create Date: 2026-11-22 07:50:46.464580
+Create Date: 2026-11-22 08:20:44.905050
 
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "816ffaf3571a"
+revision = "6536a5ead327"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -57,6 +57,7 @@ def upgrade():
         sa.Column("paid_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("stock_taken", sa.Boolean(), nullable=False),
         sa.Column("review_reason", sa.String(length=200), nullable=True),
+        sa.Column("shipped_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("amount > 0", name=op.f("ck_order_amount_positive")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order")),
         sa.UniqueConstraint("merchant_uid", name=op.f("uq_order_merchant_uid")),

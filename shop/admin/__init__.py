@@ -1,0 +1,12 @@
+"""The merchant's admin at /admin/: orders, each claim about their payments, refunds, shipping.
+
+Every page but the login needs the operator's session (shop.admin.auth); every change is a POST
+with CSRF and a confirmation box, and goes through the same services as the rest of the shop
+(shop.cancellation, shop.sync), so the ledger, the checksums and the timeline all apply.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from shop.admin import actions, auth, orders  # noqa: E402, F401 - they add their routes to bp

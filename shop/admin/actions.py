@@ -1,0 +1,126 @@
+"""What the operator may do to an order: refund it, ask PortOne again, mark it shipped.
+
+Refunds and syncs go through the shop's one refund service and one sync, so the ledger, the
+checksums, the automatic refunds and the timeline apply as to any other path.
+"""
+
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from flask import current_app, flash, redirect, url_for
+from sqlalchemy import CursorResult, update
+
+from shop import cancellation
+from shop.admin import bp
+from shop.admin.forms import ConfirmForm, refund_form
+from shop.admin.orders import refundable, render_order
+from shop.extensions import db
+from shop.models import Order
+from shop.orders import find_order
+from shop.refunds import RefundRefused
+from shop.states import HOLDS_MONEY
+from shop.sync import Outcome, SyncResult, sync_latest, sync_payment
+
+SOURCE = "admin"  # PaymentEvent.source
+SYNC_NOTE = "관리자가 PortOne에 다시 확인"
+
+
+def gateway():
+    return current_app.extensions["portone"]
+
+
+def back_to(order: Order):
+    return redirect(url_for("admin.order", merchant_uid=order.merchant_uid))
+
+
+@bp.post("/orders/<merchant_uid>/refund")
+def refund(merchant_uid: str):
+    order = find_order(merchant_uid)
+    form = refund_form(refundable(order))
+    if form is None:
+        flash("이 주문에는 환불할 결제가 없습니다.", "error")
+        return back_to(order)
+    if not form.validate_on_submit():
+        return render_order(order, form)
+    try:
+        cancellation.refund(
+            gateway(),
+            merchant_uid,
+            form.reason.data.strip(),
+            "operator",
+            form.amount.data,
+            form.account(),
+        )
+    except RefundRefused as refusal:
+        db.session.rollback()
+        form.form_errors.append(refusal.message)
+        return render_order(order, form)
+    flash(f"{form.amount.data:,}원을 환불했습니다. 주문 상태: {order.status.label}", "success")
+    return back_to(order)
+
+
+@bp.post("/orders/<merchant_uid>/sync")
+def resync(merchant_uid: str):
+    order = find_order(merchant_uid)
+    if not ConfirmForm().validate_on_submit():
+        flash("PortOne에 다시 확인하려면 확인란을 선택해 주세요.", "error")
+        return back_to(order)
+    before = order.status
+    results = sync_order(order)
+    flash(*sync_message(results, before, order))
+    return back_to(order)
+
+
+def sync_order(order: Order) -> list[SyncResult]:
+    """Each payment the shop knows of, or PortOne's newest for the order when it knows none."""
+    imp_uids = [payment.imp_uid for payment in order.payments]
+    merchant_uid = order.merchant_uid
+    db.session.commit()  # no transaction stays open while PortOne is asked
+    if not imp_uids:
+        return [sync_latest(gateway(), merchant_uid, SOURCE, SYNC_NOTE)]
+    return [sync_payment(gateway(), uid, SOURCE, merchant_uid, SYNC_NOTE) for uid in imp_uids]
+
+
+def sync_message(results: list[SyncResult], before, order: Order) -> tuple[str, str]:
+    outcomes = {result.outcome for result in results}
+    if Outcome.UNAVAILABLE in outcomes:
+        return (
+            "PortOne 또는 데이터베이스에 연결하지 못했습니다. 잠시 후 다시 시도해 주세요.",
+            "error",
+        )
+    if outcomes == {Outcome.UNKNOWN_PAYMENT}:
+        return "PortOne에 이 주문의 결제가 없습니다. 주문 상태는 그대로입니다.", "success"
+    if order.status == before:
+        return f"PortOne에 다시 확인했습니다. 주문 상태는 그대로입니다 ({before.label}).", "success"
+    return (
+        f"PortOne에 다시 확인했습니다. 주문 상태: {before.label} → {order.status.label}",
+        "success",
+    )
+
+
+@bp.post("/orders/<merchant_uid>/ship")
+def ship(merchant_uid: str):
+    order = find_order(merchant_uid)
+    if not ConfirmForm().validate_on_submit():
+        flash("배송 시작으로 표시하려면 확인란을 선택해 주세요.", "error")
+    elif mark_shipped(order):
+        flash("배송 시작으로 표시했습니다.", "success")
+    elif order.shipped_at is not None:
+        flash("이미 배송 시작으로 표시된 주문입니다.", "error")
+    else:
+        flash(f"{order.status.label} 상태의 주문은 배송할 수 없습니다. 결제 완료 또는 부분 환불 상태의 주문만 배송 시작으로 표시할 수 있습니다.", "error")  # fmt: skip
+    return back_to(order)
+
+
+def mark_shipped(order: Order) -> bool:
+    """Only an order that holds money ships, once: a conditional update, like every move."""
+    statement = (
+        update(Order)
+        .where(Order.id == order.id, Order.status.in_(HOLDS_MONEY), Order.shipped_at.is_(None))
+        .values(shipped_at=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
+    )
+    # An UPDATE's result is a CursorResult; Session.execute is typed for any statement.
+    marked = cast(CursorResult[Any], db.session.execute(statement)).rowcount
+    db.session.commit()
+    return bool(marked)

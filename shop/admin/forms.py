@@ -1,0 +1,108 @@
+"""The admin's forms; every message is the operator's language."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, DateRange, InputRequired, Length, NumberRange, Optional
+
+from shop.forms import RefundAccountForm
+from shop.models import OrderStatus, Payment
+from shop.refunds import remaining
+
+DATES = DateRange(
+    date(2000, 1, 1), date(2999, 12, 31), "2000-01-01부터 2999-12-31 사이의 날짜를 입력해 주세요."
+)
+DATE_SHAPE = "날짜는 2026-01-31 형식으로 입력해 주세요."
+
+
+class LoginForm(FlaskForm):
+    password = PasswordField(
+        "관리자 비밀번호", validators=[DataRequired("비밀번호를 입력해 주세요.")]
+    )
+
+
+class OrderFilterForm(FlaskForm):
+    """A GET form: the filters live in the URL, so a list can be bookmarked and shared."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "상태",
+        choices=[SelectChoice("", "전체")] + [SelectChoice(s.value, s.label) for s in OrderStatus],
+        validate_choice=False,  # anything else reads as 전체
+    )
+    date_from = DateField("주문일 (부터)", [Optional(), DATES], invalid_value_message=DATE_SHAPE)
+    date_to = DateField("주문일 (까지)", [Optional(), DATES], invalid_value_message=DATE_SHAPE)
+    q = StringField(
+        "검색",
+        [Optional(), Length(max=100, message="검색어는 100자까지 입력할 수 있습니다.")],
+    )
+
+    def chosen_status(self) -> OrderStatus | None:
+        return next((s for s in OrderStatus if s.value == self.status.data), None)
+
+
+class WonField(IntegerField):
+    """Whole won, as people type them: 10000, 10,000 or 10,000원."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = valuelist[0].replace(",", "").strip().removesuffix("원").strip()
+        try:
+            self.data = int(text)
+        except ValueError:
+            self.data = None
+            raise ValueError("금액은 원 단위 숫자로 입력해 주세요 (예: 10000).") from None
+
+
+class ConfirmForm(FlaskForm):
+    confirm = BooleanField(validators=[DataRequired("확인란을 선택해 주세요.")])
+
+
+class RefundForm(ConfirmForm):
+    amount = WonField("환불 금액 (원)", validators=[InputRequired("환불 금액을 입력해 주세요.")])
+    reason = StringField(
+        "환불 사유",
+        validators=[
+            DataRequired("환불 사유를 입력해 주세요."),
+            Length(max=100, message="환불 사유는 100자까지 입력할 수 있습니다."),
+        ],
+    )
+
+    def limit_to(self, left: int) -> None:
+        """The amount may not exceed what the payment still holds."""
+        message = f"환불할 수 있는 금액은 1원부터 {left:,}원까지입니다."
+        self.amount.validators = [*self.amount.validators, NumberRange(1, left, message)]
+
+    def account(self) -> dict[str, str] | None:
+        return None
+
+
+class VbankRefundForm(RefundForm):
+    """A virtual-account payment goes back to an account the customer names."""
+
+    refund_holder = RefundAccountForm.refund_holder
+    refund_bank = RefundAccountForm.refund_bank
+    refund_account = RefundAccountForm.refund_account
+    account = RefundAccountForm.account
+
+
+def refund_form(payment: Payment | None) -> RefundForm | None:
+    """The form for the payment that holds money: its whole balance offered, never more."""
+    if payment is None:
+        return None
+    form_class = VbankRefundForm if payment.pay_method == "vbank" else RefundForm
+    form = form_class(amount=remaining(payment))
+    form.limit_to(remaining(payment))
+    return form

@@ -1,0 +1,90 @@
+"""Every claim about an order's payments, in the order they arrived, in the operator's words.
+
+The raw values stay beside the words: they are what PortOne's console and the logs say.
+"""
+
+from sqlalchemy import or_, select
+
+from shop.extensions import db
+from shop.models import Order, OrderStatus, PaymentEvent
+
+SOURCES = {
+    "callback": "결제창 콜백 (PC)",
+    "redirect": "결제 후 복귀 (모바일)",
+    "webhook": "웹훅",
+    "reconcile": "정기 대사",
+    "confirm": "결제 승인 전 확인",
+    "refund": "환불",
+    "revoke": "가상계좌 회수",
+    "customer": "고객 요청",
+    "admin": "관리자",
+}
+OUTCOMES = {
+    "paid": "결제 완료",
+    "vbank_issued": "가상계좌 발급",
+    "failed": "결제 실패",
+    "not_completed": "결제 미완료",
+    "cancelled": "취소·환불 반영",
+    "forged": "금액 불일치",
+    "needs_review": "확인 필요",
+    "mismatch": "다른 주문의 결제",
+    "unknown_payment": "PortOne에 없는 결제",
+    "unknown_order": "알 수 없는 주문",
+    "invalid": "잘못된 요청",
+    "unavailable": "확인하지 못함",
+    "confirmed": "승인 허용",
+    "refused": "승인 거절",
+    "requested": "요청 처리",
+}
+GATEWAY_STATUSES = {"ready": "대기", "paid": "결제됨", "failed": "실패", "cancelled": "취소됨"}
+STATUS_LABELS = {status.value: status.label for status in OrderStatus}
+REFUND_STATES = {
+    "sending": "요청 중",
+    "done": "완료",
+    "refused": "거절됨",
+    "unknown": "결과 확인 중",
+}
+REFUND_CAUSES = {
+    "forged": "금액 불일치",
+    "duplicate": "중복 결제",
+    "out_of_stock": "재고 부족",
+    "test_channel": "테스트 채널",
+    "cancelled_order": "취소된 주문",
+    "customer": "고객 취소",
+    "operator": "관리자",
+}
+NOTICE_KINDS = {
+    "payment_confirmed": "주문 확인",
+    "vbank_issued": "입금 안내",
+    "deposit_received": "입금 확인",
+    "refunded": "환불 완료",
+    "cancelled": "주문 취소",
+}
+
+
+def events_of(order: Order) -> list[PaymentEvent]:
+    """The order's events, and claims that named it but whose payment belongs elsewhere."""
+    query = (
+        select(PaymentEvent)
+        .where(
+            or_(
+                PaymentEvent.order_id == order.id,
+                PaymentEvent.claimed_merchant_uid == order.merchant_uid,
+            )
+        )
+        .order_by(PaymentEvent.created_at, PaymentEvent.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def labels() -> dict:
+    """The words templates show beside each raw value."""
+    return {
+        "sources": SOURCES,
+        "outcomes": OUTCOMES,
+        "gateway_statuses": GATEWAY_STATUSES,
+        "status_labels": STATUS_LABELS,
+        "refund_states": REFUND_STATES,
+        "refund_causes": REFUND_CAUSES,
+        "notice_kinds": NOTICE_KINDS,
+    }
