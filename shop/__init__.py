@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     with app.app_context():
         database.configure(db.engine)
+    database.register(app)
     csrf.init_app(app)
     limiter.init_app(app)
     inputs.register(app)

@@ -7,11 +7,13 @@ from sqlalchemy.exc import DBAPIError
 
 from shop import paid_cart
 from shop.confirm import confirm
+from shop.database import writes
 from shop.extensions import csrf, db, limit_setting, limiter
 from shop.inputs import reads_json
 from shop.models import Order
 from shop.orders import order_named
 from shop.results import describe
+from shop.settled import stored_answer
 from shop.sync import IMP_UID_SHAPE, Outcome, SyncResult, sync_latest, sync_payment
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
@@ -65,7 +67,9 @@ def complete():
     if not isinstance(imp_uid, str) or not isinstance(merchant_uid, str) or not merchant_uid:
         return answer_error("imp_uid와 merchant_uid를 문자열로 보내 주세요.")
     with customer_waiting():
-        result = sync_payment(gateway(), imp_uid, "callback", merchant_uid)
+        result = stored_answer(imp_uid, merchant_uid, "callback") or sync_payment(
+            gateway(), imp_uid, "callback", merchant_uid
+        )
     status, word, message = ANSWERS[result.outcome]
     payload = {"status": word, "message": message, **details(result, merchant_uid)}
     return jsonify(payload), status
@@ -95,6 +99,7 @@ def details(result: SyncResult, claimed: str) -> dict[str, Any]:
 
 
 @bp.get("/complete/mobile")
+@writes
 @limiter.limit(limit_setting("RATELIMIT_PAYMENT_CHECKS"))
 def mobile_complete():
     """m_redirect_url: the query string is only a claim; `imp_success` is never trusted.
@@ -106,10 +111,7 @@ def mobile_complete():
     merchant_uid = claim.get("merchant_uid", "").strip()
     note = claimed_result(claim)
     with customer_waiting():
-        if imp_uid or not merchant_uid:
-            result = sync_payment(gateway(), imp_uid, "redirect", merchant_uid or None, note)
-        else:  # refused before a window opened: ask PortOne what this order has
-            result = sync_latest(gateway(), merchant_uid, "redirect", note)
+        result = verify_return(imp_uid, merchant_uid, note)
     paid_cart.settle_cart()  # this very page shows the cart emptied by the payment
     # Only the order this URL names is shown: a leaked imp_uid must not reveal someone else's.
     order = order_if_reachable(merchant_uid)
@@ -117,6 +119,16 @@ def mobile_complete():
     return render_template("orders/show.html", order=order, view=view), PAGE_STATUS.get(
         view.kind, 200
     )
+
+
+def verify_return(imp_uid: str, merchant_uid: str, note: str) -> SyncResult:
+    if imp_uid and merchant_uid:
+        answer = stored_answer(imp_uid, merchant_uid, "redirect")
+        return answer or sync_payment(gateway(), imp_uid, "redirect", merchant_uid, note)
+    if imp_uid or not merchant_uid:
+        return sync_payment(gateway(), imp_uid, "redirect", merchant_uid or None, note)
+    # Refused before a window opened: ask PortOne what this order has.
+    return sync_latest(gateway(), merchant_uid, "redirect", note)
 
 
 def order_if_reachable(merchant_uid: str) -> Order | None:

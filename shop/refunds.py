@@ -72,9 +72,14 @@ def _in_flight(imp_uid: str) -> bool:
 def automatic(order: Order, channels: set[str] | None) -> list[Refund]:
     """Refunds nobody should have to ask for: forged, duplicate, test-channel payments, money
     for goods the shop no longer has, money on a cancelled order. Once per payment."""
+    return [r for p, cause in causes(order, channels) if (r := _once(order, p, cause))]
+
+
+def causes(order: Order, channels: set[str] | None) -> list[tuple[Payment, str]]:
+    """The payments of the order that should go back, with why; reads nothing more."""
     held = sorted((p for p in order.payments if holds_money(p)), key=_paid_first)
-    causes = [(p, _cause(order, p, channels, keeper=held[0])) for p in held]
-    return [r for p, cause in causes if cause and (r := _once(order, p, cause))]
+    found = [(p, _cause(order, p, channels, keeper=held[0])) for p in held]
+    return [(p, cause) for p, cause in found if cause]
 
 
 def _paid_first(payment: Payment) -> tuple:

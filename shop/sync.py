@@ -166,9 +166,13 @@ class MoneyBack:
     def decide(cls, order: Order | None) -> "MoneyBack":
         if order is None:
             return cls([], [])
-        config = current_app.config
-        channels = providers(config) if config["PAYMENT_MODE"] == "live" else None
+        channels = live_channels()
         return cls(refunds.automatic(order, channels), refunds.vbanks_to_revoke(order))
+
+    @staticmethod
+    def due(order: Order) -> bool:
+        """Whether deciding now would give anything back (reads only what is loaded)."""
+        return bool(refunds.causes(order, live_channels()) or refunds.vbanks_to_revoke(order))
 
     def carry_out(self, gateway: PortOne) -> list[SyncResult]:
         """Each answer goes through the sync like any delivery; a refund that did not go
@@ -184,6 +188,12 @@ class MoneyBack:
             if payment := refunds.revoke(gateway, imp_uid):
                 followups.append(sync_fetched(gateway, payment, "revoke"))
         return followups
+
+
+def live_channels() -> set[str] | None:
+    """The PG providers a live shop accepts money through; None in sandbox mode (any)."""
+    config = current_app.config
+    return providers(config) if config["PAYMENT_MODE"] == "live" else None
 
 
 def _latest_about(result: SyncResult, followups: list[SyncResult]) -> SyncResult:
@@ -264,7 +274,7 @@ def _apply(
     if claimed is not None and claimed != order.merchant_uid:
         detail = f"claimed {claimed}, gateway says {order.merchant_uid}"
         return SyncResult(Outcome.MISMATCH, order, payment, detail)
-    return SyncResult(_judge(order, payment), order, payment)
+    return SyncResult(judge(order, payment), order, payment)
 
 
 def locked_order(merchant_uid: str) -> Order | None:
@@ -273,7 +283,7 @@ def locked_order(merchant_uid: str) -> Order | None:
     return db.session.execute(query).scalar_one_or_none()
 
 
-def _judge(order: Order, payment: Payment) -> Outcome:
+def judge(order: Order, payment: Payment) -> Outcome:
     """What this payment means to whoever is waiting for it."""
     if order.status == OrderStatus.NEEDS_REVIEW:
         return Outcome.NEEDS_REVIEW

@@ -1,0 +1,75 @@
+"""A settled payment verified again: answered from what the shop stored, without asking
+PortOne and without writing.
+
+The pay page's callback and the phone's return come again on every reload, Back button and
+second tab, and often after the webhook has settled the payment already. A payment PortOne
+reported paid or cancelled, on an order that already stands where its payments point
+with nothing to give back, would come out of a sync unchanged: what is stored is the answer.
+Anything else (a payment not stored yet, an open virtual account, another order's payment,
+money to refund or review) goes through the sync (shop.sync). A cancel made later in
+PortOne's console reaches the shop by webhook or reconciliation, not by a customer's reload.
+"""
+
+import logging
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import joinedload
+
+from shop import states
+from shop.database import reading
+from shop.extensions import db
+from shop.models import Order, Payment
+from shop.sync import IMP_UID_SHAPE, MoneyBack, Outcome, SyncResult, judge
+
+# At PortOne only a cancel follows these, and it comes by webhook; a failed payment may
+# still be approved late.
+FINAL = ("paid", "cancelled")
+ANSWERED = (Outcome.PAID, Outcome.CANCELLED)
+
+log = logging.getLogger("shop.payments")
+
+
+def stored_answer(imp_uid: str, claimed: str, source: str) -> SyncResult | None:
+    """The outcome a sync would give, when the stored state alone settles it; else None."""
+    if not IMP_UID_SHAPE.fullmatch(imp_uid):
+        return None
+    try:
+        with reading():
+            payment = _stored(imp_uid)
+            result = _settled(payment, claimed) if payment else None
+    except DBAPIError:
+        result = None  # the sync says what it can with the database down
+    if result is None:
+        db.session.rollback()  # the sync that follows takes its own (writing) transaction
+        return None
+    log.info(
+        "payment source=%s imp_uid=%s outcome=%s stored", source, imp_uid, result.outcome.value
+    )
+    return result
+
+
+def _stored(imp_uid: str) -> Payment | None:
+    query = (
+        select(Payment)
+        .where(Payment.imp_uid == imp_uid)
+        .options(joinedload(Payment.order).selectinload(Order.payments))
+    )
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def _settled(payment: Payment, claimed: str) -> SyncResult | None:
+    order = payment.order
+    if order is None or payment.merchant_uid != claimed or payment.status not in FINAL:
+        return None
+    if not _standing_still(order):
+        return None
+    outcome = judge(order, payment)
+    return SyncResult(outcome, order, payment) if outcome in ANSWERED else None
+
+
+def _standing_still(order: Order) -> bool:
+    """The order is where its stored payments point, and nothing of it is to be given back."""
+    wanted, _ = states.target(order, order.payments, datetime.now(UTC))
+    return wanted in (None, order.status) and not MoneyBack.due(order)
