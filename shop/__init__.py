@@ -10,10 +10,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop import (
     admin,
+    assets,
     cart,
     catalog,
     checkout,
     cli,
+    compression,
     config,
     database,
     errors,
@@ -59,6 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(vendor_assets())
     errors.register(app)
     security.register(app)
+    assets.register(app)
+    compression.register(app)
     paid_cart.register(app)
     cli.register(app)
     register_filters(app)

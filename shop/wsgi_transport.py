@@ -6,6 +6,7 @@ under a single synchronous gunicorn worker (which could not answer a request to 
 and from Flask's test client.
 """
 
+import gzip
 import threading
 from collections.abc import Iterable, Mapping
 from io import BytesIO
@@ -64,7 +65,7 @@ class WSGIAdapter(BaseAdapter):
             body = b"".join(app_iter)
         finally:
             getattr(app_iter, "close", lambda: None)()
-        return build_response(request, status, headers, body)
+        return build_response(request, status, headers, decoded(headers, body))
 
     def _environ(self, request: requests.PreparedRequest) -> "WSGIEnvironment":
         if request.method is None or request.url is None:
@@ -84,6 +85,11 @@ class WSGIAdapter(BaseAdapter):
 
     def close(self) -> None:
         pass
+
+
+def decoded(headers, body: bytes) -> bytes:
+    """A gzipped answer unpacked, as urllib3 does for requests over a socket."""
+    return gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
 
 
 def read_timeout(timeout: Timeout) -> float | None:

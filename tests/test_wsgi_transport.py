@@ -1,5 +1,6 @@
 """The in-process transport behaves like HTTP: headers, bodies, status codes and timeouts."""
 
+import gzip
 import time
 
 import pytest
@@ -23,6 +24,11 @@ def session():
             form=request.form.to_dict(),
             authorization=request.headers.get("Authorization"),
         ), 201
+
+    @app.get("/gzipped")
+    def gzipped():
+        body = gzip.compress(b'{"code": 0}')
+        return body, {"Content-Encoding": "gzip", "Content-Type": "application/json"}
 
     @app.get("/slow")
     def slow():
@@ -54,6 +60,10 @@ def test_a_json_request_arrives_as_it_was_sent(session):
 def test_a_form_request_arrives_as_a_form(session):
     response = session.post("http://gateway.test/mount/echo/f", data={"imp_key": "k"})
     assert response.json()["form"] == {"imp_key": "k"}
+
+
+def test_a_gzipped_answer_is_unpacked_as_over_a_socket(session):
+    assert session.get("http://gateway.test/mount/gzipped").json() == {"code": 0}
 
 
 def test_an_answer_later_than_the_read_timeout_is_a_read_timeout(session):
