@@ -11,13 +11,13 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from shop import cart, orders, paid_cart
 from shop.extensions import db, limit_setting, limiter
 from shop.forms import CheckoutForm, QuantityForm
 from shop.gateway import GatewayError
-from shop.models import Order, OrderLine, Product, new_order_number
+from shop.models import Order, OrderLine, Product, new_merchant_uid, new_order_number
 from shop.shipping import totals_for
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
@@ -81,9 +81,27 @@ def out_of_stock(items: list[cart.Item]) -> str | None:
 
 
 def place_order(items: list[cart.Item], form: CheckoutForm) -> Order | None:
-    """Save the order only once the gateway knows its amount; otherwise nothing is kept."""
+    """Save the order only once the gateway knows its amount; otherwise nothing is kept. No
+    transaction is open while PortOne is asked (on SQLite it would hold the write lock)."""
+    order, lines = new_order(items, form), line_rows(items)
+    db.session.commit()  # ends the reads (products, the order number) before PortOne is asked
+    try:
+        current_app.extensions["portone"].prepare(order.merchant_uid, order.amount, order.currency)
+    except GatewayError as error:
+        current_app.logger.warning("prepare failed for a new order: %r", error)
+        flash("결제 준비 중 문제가 생겼습니다. 잠시 후 다시 주문해 주세요.", "error")
+        return None
+    db.session.add(order)
+    db.session.flush()
+    db.session.execute(insert(OrderLine).values([line | {"order_id": order.id} for line in lines]))
+    db.session.commit()
+    return order
+
+
+def new_order(items: list[cart.Item], form: CheckoutForm) -> Order:
     totals = totals_for(cart.total(items))
-    order = Order(
+    return Order(
+        merchant_uid=new_merchant_uid(),
         number=unused_order_number(),
         name=order_name(items),
         amount=totals.amount,
@@ -95,27 +113,20 @@ def place_order(items: list[cart.Item], form: CheckoutForm) -> Order | None:
         buyer_tel=form.buyer_tel.data.strip(),
         buyer_addr=form.buyer_addr.data.strip(),
         buyer_postcode=form.buyer_postcode.data.strip(),
-        lines=[
-            OrderLine(
-                product_id=item.product.id,
-                name=item.product.name,
-                unit_price=item.product.price,
-                quantity=item.quantity,
-            )
-            for item in items
-        ],
     )
-    db.session.add(order)
-    db.session.flush()
-    try:
-        current_app.extensions["portone"].prepare(order.merchant_uid, order.amount, order.currency)
-    except GatewayError as error:
-        db.session.rollback()
-        current_app.logger.warning("prepare failed for a new order: %r", error)
-        flash("결제 준비 중 문제가 생겼습니다. 잠시 후 다시 주문해 주세요.", "error")
-        return None
-    db.session.commit()
-    return order
+
+
+def line_rows(items: list[cart.Item]) -> list[dict]:
+    """The order's lines, priced from the database; inserted in one statement."""
+    return [
+        {
+            "product_id": item.product.id,
+            "name": item.product.name,
+            "unit_price": item.product.price,
+            "quantity": item.quantity,
+        }
+        for item in items
+    ]
 
 
 def unused_order_number() -> str:

@@ -9,7 +9,7 @@ through the outbox's unique (order, kind). A repeated or concurrent delivery cha
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Update, select, update
+from sqlalchemy import CursorResult, Update, case, select, update
 
 from shop.database import insert_once
 from shop.extensions import db
@@ -72,11 +72,11 @@ def take_stock(order: Order) -> list[str]:
     if not _flip_stock_taken(order, to=True):
         savepoint.commit()
         return []
-    short = [line.name for line in order.lines if not _decrement(line.product_id, line.quantity)]
-    if short:
+    wanted = quantities(order)
+    if wanted and _rows_updated(_taking(wanted)) < len(wanted):
         savepoint.rollback()
         db.session.refresh(order)
-        return [f"재고 부족: {', '.join(short)}"]
+        return [f"재고 부족: {', '.join(_short_of(order, wanted))}"]
     savepoint.commit()
     return []
 
@@ -84,10 +84,41 @@ def take_stock(order: Order) -> list[str]:
 def put_back_stock(order: Order) -> list[str]:
     if not order.stock_taken or not _flip_stock_taken(order, to=False):
         return []
+    wanted = quantities(order)
+    if wanted:
+        db.session.execute(_moving(wanted, Product.stock + _per_product(wanted)))
+    return ["재고 복원"]
+
+
+def quantities(order: Order) -> dict[int, int]:
+    """What the order takes of each product still in the catalogue."""
+    wanted: dict[int, int] = {}
     for line in order.lines:
         if line.product_id is not None:
-            _increment(line.product_id, line.quantity)
-    return ["재고 복원"]
+            wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+    return wanted
+
+
+def _per_product(wanted: dict[int, int]):
+    return case(wanted, value=Product.id)
+
+
+def _moving(wanted: dict[int, int], stock) -> Update:
+    """One UPDATE for every product of the order, whatever the number of lines."""
+    moving = update(Product).where(Product.id.in_(wanted)).values(stock=stock)
+    return moving.execution_options(synchronize_session=False)
+
+
+def _taking(wanted: dict[int, int]) -> Update:
+    """Each product only if enough is left: the sale is never taken below zero."""
+    taking = _moving(wanted, Product.stock - _per_product(wanted))
+    return taking.where(Product.stock >= _per_product(wanted))
+
+
+def _short_of(order: Order, wanted: dict[int, int]) -> list[str]:
+    short = select(Product.id).where(Product.id.in_(wanted), Product.stock < _per_product(wanted))
+    missing = set(db.session.scalars(short))
+    return [line.name for line in order.lines if line.product_id in missing]
 
 
 def _flip_stock_taken(order: Order, to: bool) -> bool:
@@ -101,27 +132,9 @@ def _flip_stock_taken(order: Order, to: bool) -> bool:
     return bool(flipped)
 
 
-def _decrement(product_id: int | None, quantity: int) -> bool:
-    """False when there was not enough left (the sale is not taken below zero)."""
-    if product_id is None:
-        return True
-    taken = _rows_updated(
-        update(Product)
-        .where(Product.id == product_id, Product.stock >= quantity)
-        .values(stock=Product.stock - quantity)
-    )
-    return bool(taken)
-
-
 def _rows_updated(statement: Update) -> int:
     # An UPDATE's result is a CursorResult; Session.execute is typed for any statement.
     return cast(CursorResult[Any], db.session.execute(statement)).rowcount
-
-
-def _increment(product_id: int, quantity: int) -> None:
-    db.session.execute(
-        update(Product).where(Product.id == product_id).values(stock=Product.stock + quantity)
-    )
 
 
 def queue_notice(order: Order, kind: str) -> None:

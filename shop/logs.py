@@ -60,6 +60,6 @@ def _move(event: PaymentEvent) -> str | None:
     return f"{before}->{after}" if before != after else str(after)
 
 
-def log_claim(event: PaymentEvent) -> None:
-    level = logging.WARNING if event.outcome in SUSPICIOUS else logging.INFO
-    payments_log.log(level, claim_line(event))
+def log_claim(outcome: str | None, line: str) -> None:
+    level = logging.WARNING if outcome in SUSPICIOUS else logging.INFO
+    payments_log.log(level, line)

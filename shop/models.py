@@ -195,7 +195,7 @@ class Payment(Model):
     started_at: Mapped[datetime | None]
     paid_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
-    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)  # when a fetch last changed it
 
     order: Mapped[Order | None] = relationship(back_populates="payments")
 

@@ -83,17 +83,17 @@ def details(result: SyncResult, claimed: str) -> dict[str, Any]:
     payload: dict[str, Any] = {}
     if result.outcome == Outcome.FAILED and result.payment and result.payment.fail_reason:
         payload["reason"] = result.payment.fail_reason
-    payment = result.order.vbank_payment if result.order else None
-    if result.outcome == Outcome.VBANK_ISSUED and payment is not None:
+    issued = result.order if result.outcome == Outcome.VBANK_ISSUED else None
+    payment = issued.vbank_payment if issued else None
+    if payment is not None:
         payload["vbank"] = {
             "bank": payment.vbank_name,
             "number": payment.vbank_num,
             "holder": payment.vbank_holder,
             "due": payment.vbank_date.isoformat() if payment.vbank_date else None,
         }
-    if result.order is not None and result.outcome != Outcome.MISMATCH:
-        payload["redirect_url"] = url_for("orders.show", merchant_uid=result.order.merchant_uid)
-    elif result.outcome in (Outcome.UNAVAILABLE, Outcome.MISMATCH):
+    # Short of a mismatch, the order found is the one claimed.
+    if result.order is not None or result.outcome == Outcome.UNAVAILABLE:
         payload["redirect_url"] = url_for("orders.show", merchant_uid=claimed)
     return payload
 

@@ -20,14 +20,15 @@ from typing import Any, cast
 from flask import current_app
 from sqlalchemy import CursorResult, String, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 from shop import effects, refunds, states
 from shop.database import insert_once
 from shop.extensions import db
 from shop.gateway import GatewayError, PortOne
-from shop.logs import log_claim
-from shop.models import Order, OrderStatus, Payment, PaymentEvent, Refund
+from shop.logs import claim_line, log_claim
+from shop.models import Order, OrderStatus, Payment, PaymentEvent, Refund, as_utc
 from shop.payment_methods import providers
 
 IMP_UID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")  # no longer than Payment.imp_uid
@@ -199,7 +200,7 @@ def live_channels() -> set[str] | None:
 def _latest_about(result: SyncResult, followups: list[SyncResult]) -> SyncResult:
     """What the caller is told: the last word about the payment it asked about (a forgery
     stays a forgery, refunded or not)."""
-    if result.outcome in (Outcome.FORGED, Outcome.MISMATCH):
+    if not followups or result.outcome in (Outcome.FORGED, Outcome.MISMATCH):
         return result  # a mismatch must never hand the caller the other order
     imp_uid = result.payment.imp_uid if result.payment else None
     same = [r for r in followups if r.payment is not None and r.payment.imp_uid == imp_uid]
@@ -227,6 +228,7 @@ def _checked(fetched: Any) -> dict[str, Any]:
 def record_claim(event: PaymentEvent, result: SyncResult) -> SyncResult:
     event.outcome = result.outcome.value
     _note(event, result.detail)
+    line = claim_line(event)  # now: the commit expires what the event holds
     try:
         db.session.add(event)
         db.session.commit()
@@ -234,7 +236,7 @@ def record_claim(event: PaymentEvent, result: SyncResult) -> SyncResult:
         db.session.rollback()
         log.warning("claim %s %s not recorded: %s", event.source, event.imp_uid, error)
         return SyncResult(Outcome.UNAVAILABLE, detail=DATABASE_TROUBLE)
-    log_claim(event)
+    log_claim(result.outcome.value, line)
     return result
 
 
@@ -338,8 +340,12 @@ def _conditional_move(order: Order, step: OrderStatus, reason: str) -> bool:
         .execution_options(synchronize_session=False)
     )
     moved = cast(CursorResult[Any], db.session.execute(statement)).rowcount
-    db.session.refresh(order)
-    return bool(moved)
+    if not moved:
+        db.session.refresh(order)  # someone else moved it: see where to
+        return False
+    for field, value in values.items():
+        set_committed_value(order, field, value)  # what the UPDATE wrote; no need to re-read
+    return True
 
 
 def _review(order_id: int, reason: str) -> SyncResult:
@@ -361,18 +367,46 @@ def _note(event: PaymentEvent, text: str | None) -> None:
 
 
 def _store_payment(order: Order, fetched: dict[str, Any]) -> Payment:
-    """Insert or update the payment row; a fetch older than the stored row is ignored."""
-    insert_once(Payment, _payment_row(order, fetched), unique=["imp_uid"])
-    payment = db.session.execute(
-        select(Payment).where(Payment.imp_uid == fetched["imp_uid"])
-    ).scalar_one()
-    fetched_progress = _progress(fetched["status"], fetched.get("cancel_amount"))
-    if fetched_progress >= _progress(payment.status, payment.cancel_amount):
-        for field, value in _payment_row(order, fetched).items():
-            setattr(payment, field, value)
+    """Insert or update the payment row; a fetch older than the stored row is ignored, and
+    one that tells nothing new writes nothing."""
+    row = _payment_row(order, fetched)
+    payment = _known(order, row["imp_uid"]) or _inserted(order, row)
+    if _progress(row["status"], row["cancel_amount"]) >= _progress(
+        payment.status, payment.cancel_amount
+    ):
+        _copy_changes(payment, row)
     db.session.flush()
-    db.session.refresh(order, ["payments"])
     return payment
+
+
+def _known(order: Order, imp_uid: str) -> Payment | None:
+    return next((p for p in order.payments if p.imp_uid == imp_uid), None)
+
+
+def _inserted(order: Order, row: dict[str, Any]) -> Payment:
+    insert_once(Payment, row, unique=["imp_uid"])  # a concurrent sync may have stored it
+    db.session.refresh(order, ["payments"])
+    stored = select(Payment).where(Payment.imp_uid == row["imp_uid"])
+    return db.session.execute(stored).scalar_one()
+
+
+def _copy_changes(payment: Payment, row: dict[str, Any]) -> None:
+    changed = {
+        field: value
+        for field, value in row.items()
+        if field != "fetched_at" and not _same(getattr(payment, field), value)
+    }
+    for field, value in changed.items():
+        setattr(payment, field, value)
+    if changed:
+        payment.fetched_at = row["fetched_at"]
+
+
+def _same(stored: Any, fetched: Any) -> bool:
+    """SQLite gives back naive datetimes for the aware ones the shop wrote."""
+    if isinstance(stored, datetime) and isinstance(fetched, datetime):
+        return as_utc(stored) == as_utc(fetched)
+    return stored == fetched
 
 
 def _progress(status: str, cancel_amount: int | None) -> tuple[int, int]:
