@@ -1,6 +1,7 @@
 """`python -m benchmarks.profiling [sqlite|postgresql] [REQUESTS]`: where the shop's time goes
-when it answers the repeated verification of a settled order (POST /payments/complete) and the
-phone's return (GET /payments/complete/mobile), profiled in-process with cProfile.
+when it answers the repeated verification of a settled order (POST /payments/complete), the
+phone's return (GET /payments/complete/mobile), and `/` and a product page for a visitor
+without cookies (as wrk), profiled in-process with cProfile.
 
 The shop runs as `make bench` serves it (sandbox mode, not TESTING, webhooks dropped), through
 Flask's test client in this thread. Its gateway calls reach the mounted sandbox through
@@ -80,6 +81,14 @@ def profile_shop(database, scratch: Path, count: int) -> None:
         count,
         shop_engine,
     )
+    visitor = app.test_client(use_cookies=False)  # as wrk: no cookie, ever
+    for path in ("/", "/products/linen-cushion"):
+        run(
+            f"GET {path}, a new visitor ({database.kind})",
+            lambda p=path: visitor.get(p),
+            count,
+            shop_engine,
+        )
     shop_engine.dispose()
 
 

@@ -43,9 +43,21 @@ def names_current_version() -> bool:
 
 
 def current_version(endpoint: str, filename: str | None) -> str | None:
-    """None when no file is there to serve: its URL then answers 404, as it did."""
+    """None when no file is there to serve: its URL then answers 404, as it did. Read once
+    per process (a deploy restarts the workers), or on every use while debugging."""
     path = served_path(endpoint, filename)
-    if path is None or not os.path.isfile(path):
+    if path is None:
+        return None
+    return version_on_disk(path) if current_app.debug else version_at_start(path)
+
+
+@functools.lru_cache(maxsize=1024)
+def version_at_start(path: str) -> str | None:
+    return version_on_disk(path)
+
+
+def version_on_disk(path: str) -> str | None:
+    if not os.path.isfile(path):
         return None
     try:
         return fingerprint(path, os.stat(path).st_mtime_ns)

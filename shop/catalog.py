@@ -1,6 +1,7 @@
 """Browsing the products."""
 
 import re
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 from sqlalchemy import select
@@ -18,18 +19,31 @@ LAST_POSSIBLE_PAGE = -(-MAX_ROW_ID // PER_PAGE)
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 
 
+@dataclass(frozen=True)
+class Page:
+    number: int
+    products: list[Product]
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+
 @bp.get("/")
 def index():
-    page = db.paginate(
-        select(Product).order_by(Product.id),
-        page=requested_page(),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
-    # Counted before the check, so a missing page costs the same statements as a real one.
-    if page.page > 1 and not page.items:
+    page = products_page(requested_page())
+    if page.number > 1 and not page.products:
         abort(404)
     return render_template("catalog/index.html", page=page)
+
+
+def products_page(number: int) -> Page:
+    """One more than a page is read to know whether another follows: no count of the whole
+    catalogue, so the first page costs the same with ten products or ten thousand."""
+    query = select(Product).order_by(Product.id).offset((number - 1) * PER_PAGE)
+    found = list(db.session.execute(query.limit(PER_PAGE + 1)).scalars())
+    return Page(number, found[:PER_PAGE], has_next=len(found) > PER_PAGE)
 
 
 def requested_page() -> int:

@@ -64,8 +64,10 @@ def test_without_the_current_version_the_browser_revalidates(client, path, query
         assert response.headers["ETag"] and response.headers["Last-Modified"]
 
 
-def test_an_edited_file_gets_a_new_version(app, client, tmp_path):
+def test_an_edited_file_gets_a_new_version_while_debugging(app, client, tmp_path):
+    """In production a file's version is read once per process: a deploy restarts it."""
     app.static_folder = str(tmp_path)
+    app.debug = True
     edited = tmp_path / "note.css"
     edited.write_text("p { color: red; }")
     with app.test_request_context():
