@@ -60,7 +60,9 @@ THROUGHPUT = {
     "repeat": "POST /payments/complete (paid, again)",
     "mobile": "GET /payments/complete/mobile (paid)",
     "first": "POST /payments/complete (first) *",
+    "gateway": "one gateway round trip (GET /sandbox/payments/<imp_uid>) *",
 }
+ONE_BY_ONE = ("first", "gateway")  # timed from Python, beside the bare endpoint timed so
 SCALED = ("order", "mobile", "repeat", "first")
 
 
@@ -186,6 +188,7 @@ def shop_requests(url: str, pending: Customer, pending_uid: str, owner: Customer
             f"{url}/payments/complete/mobile?{urlencode(claim)}", s, owner.cookie_header()
         ),
         "first": lambda s: latency.first_verifications(url, s.verifications),
+        "gateway": lambda s: latency.gateway_round_trips(url, imp_uid, s.verifications),
     }
 
 
@@ -195,7 +198,7 @@ def print_report(settings, bare, bare_one_by_one, shops: list[Shop], notes, load
     rows = [("-", "bare Flask endpoint, 6 KB HTML", bare, bare)]
     for shop in shops:
         for key, what in THROUGHPUT.items():
-            yardstick = bare_one_by_one if key == "first" else bare
+            yardstick = bare_one_by_one if key in ONE_BY_ONE else bare
             rows.append((shop.database.kind, what, shop.small[key], yardstick))
     rows.append(("-", "bare Flask endpoint *", bare_one_by_one, bare_one_by_one))
     print(report.throughput(rows))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import requests
 
 from benchmarks.customer import Customer
+from benchmarks.gateway_calls import SANDBOX_KEY, SANDBOX_SECRET
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,21 @@ def first_verifications(url: str, count: int) -> Timings:
     return Timings(timings)
 
 
-def sequential_gets(url: str, count: int) -> Timings:
+def sequential_gets(url: str, count: int, http: requests.Session | None = None) -> Timings:
     """The same loop's yardstick: GET the bare endpoint one request at a time."""
-    http, timings = requests.Session(), []
+    http, timings = http or requests.Session(), []
     for _ in range(count):
         started = time.perf_counter()
         http.get(url, timeout=30).raise_for_status()
         timings.append((time.perf_counter() - started) * 1000)
     return Timings(timings)
+
+
+def gateway_round_trips(url: str, imp_uid: str, count: int) -> Timings:
+    """What one verification must wait for at least: GET /payments/{imp_uid} from the
+    sandbox (mounted in the shop's server) with a token fetched beforehand, over HTTP."""
+    http = requests.Session()
+    credentials = {"imp_key": SANDBOX_KEY, "imp_secret": SANDBOX_SECRET}
+    issued = http.post(url + "/sandbox/users/getToken", json=credentials, timeout=30)
+    http.headers["Authorization"] = issued.json()["response"]["access_token"]
+    return sequential_gets(f"{url}/sandbox/payments/{imp_uid}", count, http)

@@ -81,6 +81,13 @@ def profile_shop(database, scratch: Path, count: int) -> None:
         count,
         shop_engine,
     )
+    fresh = first_verifications(client, 2 * count + 21)  # as many as run() sends
+    run(
+        f"POST /payments/complete, first verification ({database.kind})",
+        lambda: next(fresh)(),
+        count,
+        shop_engine,
+    )
     visitor = app.test_client(use_cookies=False)  # as wrk: no cookie, ever
     for path in ("/", "/products/linen-cushion"):
         run(
@@ -94,6 +101,25 @@ def profile_shop(database, scratch: Path, count: int) -> None:
 
 def paid_order(client) -> tuple[str, str, str]:
     """Bought, approved in the sandbox's window and verified once, as a browser does."""
+    merchant_uid, imp_uid, token = approved_order(client)
+    claim = {"imp_uid": imp_uid, "merchant_uid": merchant_uid}
+    answer = client.post("/payments/complete", json=claim, headers={"X-CSRFToken": token})
+    assert answer.get_json()["status"] == "success", answer.get_data(as_text=True)
+    return merchant_uid, imp_uid, token
+
+
+def first_verifications(client, count: int):
+    """A request per fresh payment (approved beforehand, not timed): its first verification."""
+    approved = [approved_order(client) for _ in range(count)]
+    for merchant_uid, imp_uid, token in approved:
+        claim = {"imp_uid": imp_uid, "merchant_uid": merchant_uid}
+        yield lambda c=claim, t=token: client.post(
+            "/payments/complete", json=c, headers={"X-CSRFToken": t}
+        )
+
+
+def approved_order(client) -> tuple[str, str, str]:
+    """Bought and approved in the sandbox's window, not yet verified by the shop."""
     page = client.get("/products/linen-cushion").get_data(as_text=True)
     token = csrf(page)
     buy_now = re.search(r'formaction="(/checkout/buy-now/\d+)"', page).group(1)
@@ -115,9 +141,6 @@ def paid_order(client) -> tuple[str, str, str]:
     )
     imp_uid = opened.headers["Location"].rstrip("/").rsplit("/", 1)[1]
     client.post(f"/sandbox/window/{imp_uid}/approve")
-    claim = {"imp_uid": imp_uid, "merchant_uid": merchant_uid}
-    answer = client.post("/payments/complete", json=claim, headers={"X-CSRFToken": token})
-    assert answer.get_json()["status"] == "success", answer.get_data(as_text=True)
     return merchant_uid, imp_uid, token
 
 

@@ -94,6 +94,7 @@ def connect_gateway(app: Flask) -> PortOne:
     """The same client in both modes; in sandbox mode its HTTP goes to the mounted sandbox."""
     session = requests.Session()
     if app.config["PAYMENT_MODE"] == "sandbox":
+        session.trust_env = False  # no proxy or .netrc on the way to an in-process sandbox
         sandbox = mount_sandbox(app)
         session.mount(app.config["PORTONE_API_URL"] + "/", WSGIAdapter(sandbox, "/sandbox"))
     return PortOne(

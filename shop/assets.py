@@ -45,19 +45,22 @@ def names_current_version() -> bool:
 def current_version(endpoint: str, filename: str | None) -> str | None:
     """None when no file is there to serve: its URL then answers 404, as it did. Read once
     per process (a deploy restarts the workers), or on every use while debugging."""
-    path = served_path(endpoint, filename)
-    if path is None:
+    folder = static_folder(endpoint)
+    if not folder or not filename:
         return None
-    return version_on_disk(path) if current_app.debug else version_at_start(path)
+    if current_app.debug:
+        return version_on_disk(safe_join(folder, filename))
+    return version_at_start(folder, filename)
 
 
 @functools.lru_cache(maxsize=1024)
-def version_at_start(path: str) -> str | None:
-    return version_on_disk(path)
+def version_at_start(folder: str, filename: str) -> str | None:
+    return version_on_disk(safe_join(folder, filename))
 
 
-def version_on_disk(path: str) -> str | None:
-    if not os.path.isfile(path):
+def version_on_disk(path: str | None) -> str | None:
+    """None for a name reaching outside the folder, which is served nothing either."""
+    if path is None or not os.path.isfile(path):
         return None
     try:
         return fingerprint(path, os.stat(path).st_mtime_ns)
@@ -65,12 +68,10 @@ def version_on_disk(path: str) -> str | None:
         return None
 
 
-def served_path(endpoint: str, filename: str | None) -> str | None:
-    """Where `static` (the app's folder) or `B.static` (blueprint B's) finds the file; None
-    for a name reaching outside the folder, which is served nothing either."""
+def static_folder(endpoint: str) -> str | None:
+    """The folder `static` (the app's) or `B.static` (blueprint B's) serves."""
     blueprint = endpoint.rpartition(".")[0]
-    folder = (current_app.blueprints[blueprint] if blueprint else current_app).static_folder
-    return safe_join(folder, filename) if folder and filename else None
+    return (current_app.blueprints[blueprint] if blueprint else current_app).static_folder
 
 
 @functools.lru_cache(maxsize=512)

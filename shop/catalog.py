@@ -13,7 +13,7 @@ from shop.models import Product
 
 bp = Blueprint("catalog", __name__)
 
-PER_PAGE = 24
+PER_PAGE = 12  # three rows of four on a desktop, six of two on a phone
 # The last page a table of MAX_ROW_ID products could fill: past it, no page can exist.
 LAST_POSSIBLE_PAGE = -(-MAX_ROW_ID // PER_PAGE)
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")

@@ -1,4 +1,4 @@
-"""The catalogue in pages of 24: `/` is the first page and `/?page=N` the others, with 이전 and
+"""The catalogue in pages of 12: `/` is the first page and `/?page=N` the others, with 이전 and
 다음 between them; any other page number is the friendly 404, never an empty page or a database
 error, except that a shop with no products yet still says so on `/`."""
 
@@ -18,7 +18,7 @@ NEXT = re.compile(r'<a class="[^"]*pager__next" rel="next"\s+href="([^"]+)">다�
 
 @pytest.fixture
 def big_shop(tmp_path):
-    """Sixty products: the six demo ones (ids 1-6), then 상품 7 to 상품 60."""
+    """63 products: the six demo ones (ids 1-6), then 상품 7 to 상품 63: five full pages and three."""
     app = make_app(tmp_path)
     with app.app_context():
         db.session.add_all(
@@ -30,7 +30,7 @@ def big_shop(tmp_path):
                 stock=3,
                 image="img/products/mood-lamp.svg",
             )
-            for number in range(7, 61)
+            for number in range(7, 64)
         )
         db.session.commit()
     yield from checked(app)
@@ -42,11 +42,11 @@ def page_of(client, url: str) -> str:
     return response.get_data(as_text=True)
 
 
-def test_the_first_page_shows_24_products_and_links_to_the_next(big_shop):
+def test_the_first_page_shows_12_products_and_links_to_the_next(big_shop):
     page = page_of(big_shop.test_client(), "/")
     names = CARD_NAME.findall(page)
-    assert len(names) == 24
-    assert names[0] == "노르웨이 회전 의자" and names[-1] == "상품 24"
+    assert len(names) == 12
+    assert names[0] == "노르웨이 회전 의자" and names[-1] == "상품 12"
     assert NEXT.findall(page) == ["/?page=2"]
     assert not PREV.search(page)
     assert "1 페이지</p>" in page
@@ -55,18 +55,18 @@ def test_the_first_page_shows_24_products_and_links_to_the_next(big_shop):
 def test_the_second_page_links_back_to_plain_slash(big_shop):
     page = page_of(big_shop.test_client(), "/?page=2")
     names = CARD_NAME.findall(page)
-    assert (len(names), names[0], names[-1]) == (24, "상품 25", "상품 48")
+    assert (len(names), names[0], names[-1]) == (12, "상품 13", "상품 24")
     assert PREV.findall(page) == ["/"]
     assert NEXT.findall(page) == ["/?page=3"]
     assert "2 페이지</p>" in page
 
 
 def test_the_last_page_shows_the_rest_and_no_next_link(big_shop):
-    page = page_of(big_shop.test_client(), "/?page=3")
-    assert CARD_NAME.findall(page) == [f"상품 {number}" for number in range(49, 61)]
-    assert PREV.findall(page) == ["/?page=2"]
+    page = page_of(big_shop.test_client(), "/?page=6")
+    assert CARD_NAME.findall(page) == [f"상품 {number}" for number in range(61, 64)]
+    assert PREV.findall(page) == ["/?page=5"]
     assert not NEXT.search(page)
-    assert "3 페이지</p>" in page
+    assert "6 페이지</p>" in page
 
 
 def test_a_shop_that_fits_one_page_shows_no_pager(client):
@@ -76,7 +76,7 @@ def test_a_shop_that_fits_one_page_shows_no_pager(client):
 
 
 @pytest.mark.parametrize(
-    "number", ["4", "0", "-1", "abc", "", "1.5", " 2", "٢", "99999999999", str(10**30)]
+    "number", ["7", "0", "-1", "abc", "", "1.5", " 2", "٢", "99999999999", str(10**30)]
 )
 def test_a_page_that_cannot_exist_is_a_friendly_404(big_shop, number):
     response = big_shop.test_client().get("/", query_string={"page": number})
