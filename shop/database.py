@@ -59,7 +59,8 @@ def writes(view: Callable) -> Callable:
 
 @contextmanager
 def reading() -> Iterator[None]:
-    """Transactions begun inside only read. Whoever leaves one open to write ends it first."""
+    """A transaction begun inside only reads (on SQLite it begins DEFERRED): end it before
+    writing, so that the write begins a transaction of its own."""
     before = g.get("reading", False)
     g.reading = True
     try:
