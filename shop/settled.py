@@ -10,7 +10,6 @@ money to refund or review) goes through the sync (shop.sync). A cancel made late
 PortOne's console reaches the shop by webhook or reconciliation, not by a customer's reload.
 """
 
-import logging
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -20,15 +19,14 @@ from sqlalchemy.orm import joinedload
 from shop import states
 from shop.database import reading
 from shop.extensions import db
+from shop.logs import claim_line, log_claim
 from shop.models import Order, Payment
-from shop.sync import IMP_UID_SHAPE, MoneyBack, Outcome, SyncResult, judge
+from shop.sync import IMP_UID_SHAPE, MoneyBack, Outcome, SyncResult, judge, new_event
 
 # At PortOne only a cancel follows these, and it comes by webhook; a failed payment may
 # still be approved late.
 FINAL = ("paid", "cancelled")
 ANSWERED = (Outcome.PAID, Outcome.CANCELLED)
-
-log = logging.getLogger("shop.payments")
 
 
 def stored_answer(imp_uid: str, claimed: str, source: str) -> SyncResult | None:
@@ -44,10 +42,17 @@ def stored_answer(imp_uid: str, claimed: str, source: str) -> SyncResult | None:
     if result is None:
         db.session.rollback()  # the sync that follows takes its own (writing) transaction
         return None
-    log.info(
-        "payment source=%s imp_uid=%s outcome=%s stored", source, imp_uid, result.outcome.value
-    )
+    log_stored(source, claimed, result)
     return result
+
+
+def log_stored(source: str, claimed: str, result: SyncResult) -> None:
+    """The claim's usual log line (shop.logs), marked as answered from storage; no row."""
+    assert result.order is not None and result.payment is not None
+    event = new_event(source, result.payment.imp_uid, claimed, None)
+    event.order_id, event.outcome = result.order.id, result.outcome.value
+    event.order_status_before = event.order_status_after = result.order.status.value
+    log_claim(event.outcome, claim_line(event) + " stored")
 
 
 def _stored(imp_uid: str) -> Payment | None:
