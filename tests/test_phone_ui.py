@@ -110,6 +110,11 @@ def press(shopper, product_id: int, button: str):
     """Tap − ("down") or + ("up") as a browser without JavaScript does: post the button's value."""
     quantity = stepper(cart_page(shopper), product_id)[button]
     assert quantity is not None, f"the {button} button is disabled"
+    return post_quantity(shopper, product_id, quantity)
+
+
+def post_quantity(shopper, product_id: int, quantity: int):
+    """What a stepper's form posts, whatever quantity a hand-made form puts in it."""
     return shopper.client.post(
         f"/cart/items/{product_id}/quantity",
         data={"quantity": quantity, "csrf_token": shopper.csrf_token()},
@@ -146,22 +151,14 @@ def test_the_cart_needs_no_typing_and_no_change_button(app, shopper):
 def test_minus_stops_at_one(app, shopper):
     shopper.add_to_cart(CUSHION, 1)
     assert stepper(cart_page(shopper), CUSHION)["down"] is None
-    response = shopper.client.post(
-        f"/cart/items/{CUSHION}/quantity",
-        data={"quantity": 0, "csrf_token": shopper.csrf_token()},
-        follow_redirects=True,
-    )
+    response = post_quantity(shopper, CUSHION, 0)
     assert stepper(response.get_data(as_text=True), CUSHION)["count"] == 1
 
 
 def test_plus_stops_at_the_stock(app, shopper):
     shopper.add_to_cart(TABLE, 5)  # all 5 in stock
     assert stepper(cart_page(shopper), TABLE) == {"count": 5, "down": 4, "up": None}
-    response = shopper.client.post(
-        f"/cart/items/{TABLE}/quantity",
-        data={"quantity": 6, "csrf_token": shopper.csrf_token()},
-        follow_redirects=True,
-    )
+    response = post_quantity(shopper, TABLE, 6)
     page = response.get_data(as_text=True)
     assert "재고가 부족합니다. 원목 사이드 테이블의 남은 수량은 5개입니다." in page
     assert stepper(page, TABLE)["count"] == 5
@@ -172,11 +169,7 @@ def test_plus_stops_at_99_even_with_more_in_stock(app, shopper):
     shopper.add_to_cart(CUSHION, 98)
     assert press(shopper, CUSHION, "up").status_code == 200
     assert stepper(cart_page(shopper), CUSHION) == {"count": 99, "down": 98, "up": None}
-    response = shopper.client.post(
-        f"/cart/items/{CUSHION}/quantity",
-        data={"quantity": 100, "csrf_token": shopper.csrf_token()},
-        follow_redirects=True,
-    )
+    response = post_quantity(shopper, CUSHION, 100)
     assert stepper(response.get_data(as_text=True), CUSHION)["count"] == 99
 
 
