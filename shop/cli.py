@@ -57,6 +57,8 @@ def reconcile_command(older_than: int) -> None:
         elif item.changed:
             before = item.before.label if item.before is not None else "?"
             click.echo(f"{item.merchant_uid}: {before} → {item.after.label}")
+        if item.released_stock:
+            click.echo(f"{item.merchant_uid}: 결제되지 않은 재고 확보를 풀었습니다")
     failed = sum(item.after is None for item in checked)
     changed = sum(item.changed for item in checked)
     click.echo(f"주문 {len(checked)}건 확인, {changed}건 변경, {failed}건 확인 실패.")

@@ -97,6 +97,9 @@ def defaults(instance_path: str) -> dict:
         "FREE_SHIPPING_FROM": 50000,
         "PAY_METHODS": ("card", "trans", "vbank", "phone", "kakaopay", "paypal"),
         "CONFIRM_PROCESS": None,  # None: on in sandbox mode; in live mode PortOne enables it
+        # How long the confirm process holds an order's stock for a payment whose result has
+        # not come; then the next sync or reconciliation gives it back (shop.confirm).
+        "CONFIRM_HOLD_MINUTES": 15,
         "PORTONE_API_URL": None,
         "PORTONE_SDK_URL": None,
         "PORTONE_TIMEOUT": (3.05, 10),

@@ -2,8 +2,11 @@
 
 `follow` runs inside every sync's transaction and brings stock and notices in line with the
 status; each happens at most once per order: stock through a conditional update of
-`order.stock_taken` (a reservation made by the confirm process counts as taken), notices
-through the outbox's unique (order, kind). A repeated or concurrent delivery changes nothing.
+`order.stock_taken` (a hold made by the confirm process counts as taken), notices through the
+outbox's unique (order, kind). A repeated or concurrent delivery changes nothing.
+
+A hold lasts until `order.stock_held_until`: paid for, or with a virtual account issued, it
+becomes the sale's; still unpaid after that moment, it goes back.
 """
 
 from datetime import UTC, datetime
@@ -14,7 +17,7 @@ from sqlalchemy import CursorResult, Update, case, select, update
 from shop.database import insert_once
 from shop.extensions import db
 from shop.mailer import wake_after_commit
-from shop.models import Notice, Order, OrderStatus, Product
+from shop.models import Notice, Order, OrderStatus, Product, as_utc
 from shop.notices import NOTICE_TEXTS
 from shop.states import HOLDS_MONEY
 
@@ -35,14 +38,23 @@ NOTICES = {
 }
 
 
+# Statuses that keep a hold for good: the money came, or a virtual account waits for it (until
+# its due date, when the order expires).
+KEEPS_HOLD = HOLDS_MONEY | {OrderStatus.VBANK_ISSUED}
+
+
 def follow(order: Order) -> list[str]:
     """Bring stock and notices in line with the order's status; what happened, in words."""
     notes = []
+    if order.status in KEEPS_HOLD:
+        order.stock_held_until = None
     if order.status in HOLDS_MONEY:
         order.paid_at = order.paid_at or datetime.now(UTC)
         notes += take_stock(order)
     elif order.status in RELEASING:
         notes += put_back_stock(order)
+    elif hold_expired(order, datetime.now(UTC)):
+        notes += ["결제되지 않은 재고 확보 만료", *put_back_stock(order)]
     kind = notice_kind(order)
     if kind is not None:
         queue_notice(order, kind)
@@ -81,7 +93,23 @@ def take_stock(order: Order) -> list[str]:
     return []
 
 
+def hold_stock(order: Order, until: datetime) -> list[str]:
+    """Take the stock for a payment about to be approved, until `until` (shop.confirm); a
+    hold or a sale already made stays as it is."""
+    if order.stock_taken:
+        return []
+    shortage = take_stock(order)
+    if not shortage:
+        order.stock_held_until = until
+    return shortage
+
+
+def hold_expired(order: Order, now: datetime) -> bool:
+    return order.stock_held_until is not None and as_utc(order.stock_held_until) <= now
+
+
 def put_back_stock(order: Order) -> list[str]:
+    order.stock_held_until = None
     if not order.stock_taken or not _flip_stock_taken(order, to=False):
         return []
     wanted = quantities(order)

@@ -112,6 +112,8 @@ class Order(Model):
     # Set and cleared only by conditional updates, so stock moves once per order whatever
     # deliveries race (shop.effects).
     stock_taken: Mapped[bool] = mapped_column(default=False)
+    # A hold made by the confirm process gives its stock back at this moment unless paid for.
+    stock_held_until: Mapped[datetime | None] = mapped_column(index=True)
     review_reason: Mapped[str | None] = mapped_column(String(200))
     shipped_at: Mapped[datetime | None]  # 배송 시작, set by the operator (shop.admin)
 
@@ -217,6 +219,9 @@ class PaymentEvent(Model):
     outcome: Mapped[str] = mapped_column(String(30))
     order_status_before: Mapped[str | None] = mapped_column(String(20))
     order_status_after: Mapped[str | None] = mapped_column(String(20))
+    # What an unauthenticated sender (a webhook, a confirm call, a browser) said, never acted
+    # upon; `detail` is what the shop found and did.
+    claim: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[str | None] = mapped_column(String(500))
 
     def __repr__(self) -> str:

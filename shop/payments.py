@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from sqlalchemy.exc import DBAPIError
 
 from shop import paid_cart
@@ -109,9 +109,8 @@ def mobile_complete():
     claim = request.args
     imp_uid = claim.get("imp_uid", "").strip()
     merchant_uid = claim.get("merchant_uid", "").strip()
-    note = claimed_result(claim)
     with customer_waiting():
-        result = verify_return(imp_uid, merchant_uid, note)
+        result = verify_return(imp_uid, merchant_uid, claimed_result(claim))
     paid_cart.settle_cart()  # this very page shows the cart emptied by the payment
     # Only the order this URL names is shown: a leaked imp_uid must not reveal someone else's.
     order = order_if_reachable(merchant_uid)
@@ -121,14 +120,14 @@ def mobile_complete():
     )
 
 
-def verify_return(imp_uid: str, merchant_uid: str, note: str) -> SyncResult:
+def verify_return(imp_uid: str, merchant_uid: str, claim: str) -> SyncResult:
     if imp_uid and merchant_uid:
         answer = stored_answer(imp_uid, merchant_uid, "redirect")
-        return answer or sync_payment(gateway(), imp_uid, "redirect", merchant_uid, note)
+        return answer or sync_payment(gateway(), imp_uid, "redirect", merchant_uid, claim=claim)
     if imp_uid or not merchant_uid:
-        return sync_payment(gateway(), imp_uid, "redirect", merchant_uid or None, note)
+        return sync_payment(gateway(), imp_uid, "redirect", merchant_uid or None, claim=claim)
     # Refused before a window opened: ask PortOne what this order has.
-    return sync_latest(gateway(), merchant_uid, "redirect", note)
+    return sync_latest(gateway(), merchant_uid, "redirect", claim=claim)
 
 
 def order_if_reachable(merchant_uid: str) -> Order | None:
@@ -178,7 +177,7 @@ def webhook():
         return answer_error("imp_uid가 필요합니다 (JSON 또는 form).")
     merchant_uid = body.get("merchant_uid")
     claimed = merchant_uid if isinstance(merchant_uid, str) and merchant_uid else None
-    result = sync_payment(gateway(), imp_uid, "webhook", claimed, webhook_note(body))
+    result = sync_payment(gateway(), imp_uid, "webhook", claimed, claim=webhook_note(body))
     if result.outcome == Outcome.UNAVAILABLE:
         return jsonify(status="retry", message=result.detail), 503
     return jsonify(status="ok", outcome=result.outcome.value), 200
@@ -209,13 +208,19 @@ def webhook_source_allowed() -> bool:
 @limiter.limit(limit_setting("RATELIMIT_PORTONE"), exempt_when=webhook_source_listed)
 def confirm_payment():
     """confirm_url: PortOne asks right before approval. 200 lets it approve; any other
-    answer stops the payment and PortOne shows the customer our `reason`."""
+    answer stops the payment and PortOne shows the customer our `reason`. Only while the
+    confirm process is on, and only from PortOne's addresses when they are listed."""
+    if not current_app.config["CONFIRM_PROCESS"]:
+        abort(404)
+    if not webhook_source_allowed():
+        return jsonify(reason="허용되지 않은 발신 주소입니다."), 403
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
     imp_uid, merchant_uid = body.get("imp_uid"), body.get("merchant_uid")
     if not isinstance(merchant_uid, str) or not isinstance(imp_uid, str):
         return jsonify(reason="imp_uid와 merchant_uid가 필요합니다."), 400
-    refusal = confirm(imp_uid, merchant_uid, body.get("amount"), body.get("currency"))
+    with customer_waiting():
+        refusal = confirm(gateway(), imp_uid, merchant_uid, body.get("amount"))
     if refusal:
         return jsonify(reason=refusal), 409
     return jsonify(reason=None), 200

@@ -1,6 +1,7 @@
 """Reconciliation: orders the gateway may have moved without telling us (a lost callback and
 a lost webhook, a late approval, a virtual account past its due date, a cancel made in
-PortOne's console whose webhook was lost) are synced again.
+PortOne's console whose webhook was lost) are synced again, and stock held by the confirm
+process for a payment that never came is given back.
 
 Every payment PortOne lists for an order goes through the one sync, so running this from
 cron on every host at once, or twice in a row, is safe: a second run changes nothing.
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from shop.confirm import release_expired_holds
 from shop.extensions import db
 from shop.gateway import GatewayError, PortOne
 from shop.models import Order, OrderStatus, Payment
@@ -29,6 +31,7 @@ class Checked:
     merchant_uid: str  # or what else was checked (PortOne's list of recent cancellations)
     before: OrderStatus | None
     after: OrderStatus | None  # None: the gateway could not be asked
+    released_stock: bool = False  # a confirm process hold nobody paid for went back
 
     @property
     def changed(self) -> bool:
@@ -52,11 +55,18 @@ RECENT_CANCELS = "PortOne의 최근 취소 내역"
 
 
 def reconcile(gateway: PortOne, older_than: timedelta) -> list[Checked]:
-    checked = [
+    # Holds first: an order synced below would give its hold back without saying so.
+    checked = [released(merchant_uid) for merchant_uid in release_expired_holds()]
+    checked += [
         check(gateway, merchant_uid, status)
         for merchant_uid, status in unsettled_orders(older_than)
     ]
     return checked + cancellations(gateway, CANCELS_LOOKED_AT)
+
+
+def released(merchant_uid: str) -> Checked:
+    status = status_of(merchant_uid)
+    return Checked(merchant_uid, status, status, released_stock=True)
 
 
 def cancellations(gateway: PortOne, within: timedelta) -> list[Checked]:

@@ -61,6 +61,7 @@ class Outcome(enum.Enum):
     UNAVAILABLE = "unavailable"  # the gateway or our database could not be reached
     CONFIRMED = "confirmed"  # confirm process: the order may be paid, its stock is held
     REFUSED = "refused"  # confirm process: the order must not be paid now
+    HOLD_EXPIRED = "hold_expired"  # confirm process: a hold nobody paid for was given back
 
 
 @dataclass(frozen=True)
@@ -77,19 +78,26 @@ def sync_payment(
     source: str,
     claimed_merchant_uid: str | None = None,
     note: str | None = None,
+    *,
+    claim: str | None = None,
 ) -> SyncResult:
     """Fetch the payment, apply what it means to its order, record the claim; commit once."""
-    event = new_event(source, imp_uid, claimed_merchant_uid, note)
+    event = new_event(source, imp_uid, claimed_merchant_uid, note, claim=claim)
     if not IMP_UID_SHAPE.fullmatch(imp_uid or ""):
         return record_claim(event, SyncResult(Outcome.INVALID, detail="imp_uid 형식 오류"))
     return _settle(gateway, event, lambda: gateway.get_payment(imp_uid), claimed_merchant_uid)
 
 
 def sync_latest(
-    gateway: PortOne, merchant_uid: str, source: str, note: str | None = None
+    gateway: PortOne,
+    merchant_uid: str,
+    source: str,
+    note: str | None = None,
+    *,
+    claim: str | None = None,
 ) -> SyncResult:
     """Sync the newest payment PortOne has for an order (when no imp_uid was given)."""
-    event = new_event(source, None, merchant_uid, note)
+    event = new_event(source, None, merchant_uid, note, claim=claim)
     return _settle(gateway, event, lambda: gateway.find_payment(merchant_uid), merchant_uid)
 
 
@@ -109,12 +117,14 @@ def sync_listing(gateway: PortOne, payments: list[dict[str, Any]], source: str) 
     return _settle(gateway, event, lambda: newest, None, listing=payments[1:])
 
 
-def new_event(source: str, imp_uid, claimed, note) -> PaymentEvent:
-    """Claims are stored as text cut to their columns, whatever arrived."""
+def new_event(source: str, imp_uid, claimed, note, *, claim: object = None) -> PaymentEvent:
+    """Claims are stored as text cut to their columns, whatever arrived: `claimed` and
+    `claim` are the sender's, `note` the shop's."""
     return PaymentEvent(
         source=source,
         imp_uid=_text(imp_uid, 100),
         claimed_merchant_uid=_text(claimed, 100),
+        claim=_text(claim, 200),
         detail=_text(note, 500),
     )
 
@@ -136,9 +146,9 @@ def _settle(
     listing: list[dict[str, Any]] | None = None,
 ) -> SyncResult:
     try:
-        fetched = _checked(fetch())
+        fetched = checked_payment(fetch())
         others = _fresh_others(gateway, fetched) if listing is None else listing
-        others = [_checked(p) for p in others if p["imp_uid"] != fetched["imp_uid"]]
+        others = [checked_payment(p) for p in others if p["imp_uid"] != fetched["imp_uid"]]
         result = _apply(event, fetched, claimed, others)
         due = MoneyBack.decide(result.order)
         result = record_claim(event, result)
@@ -207,7 +217,7 @@ def _latest_about(result: SyncResult, followups: list[SyncResult]) -> SyncResult
     return same[-1] if same else result
 
 
-def _checked(fetched: Any) -> dict[str, Any]:
+def checked_payment(fetched: Any) -> dict[str, Any]:
     """A payment the shop can act on, or GatewayError (as for any garbled answer)."""
     fields = fetched if isinstance(fetched, dict) else {}
     shaped = (
@@ -274,7 +284,8 @@ def _apply(
     payment = _store_payment(order, fetched)
     _move(order, event)
     if claimed is not None and claimed != order.merchant_uid:
-        detail = f"claimed {claimed}, gateway says {order.merchant_uid}"
+        # What was claimed is in the event's claimed_merchant_uid, cut to its column.
+        detail = f"PortOne: {order.merchant_uid}의 결제"
         return SyncResult(Outcome.MISMATCH, order, payment, detail)
     return SyncResult(judge(order, payment), order, payment)
 

@@ -224,9 +224,17 @@ class Shopper:
             },
         )
 
-    def decide(self, opened, outcome: str):
+    def opened_payment(self, merchant_uid: str, **changes) -> str:
+        """Open the window and leave it: PortOne has the payment, `ready`; its imp_uid."""
+        return self.imp_uid_of(self.open_window(merchant_uid, **changes))
+
+    @staticmethod
+    def imp_uid_of(opened) -> str:
         assert opened.status_code == 303, opened.get_data(as_text=True)
-        imp_uid = opened.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+        return opened.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+
+    def decide(self, opened, outcome: str):
+        imp_uid = self.imp_uid_of(opened)
         decided = self.client.post(f"/sandbox/window/{imp_uid}/{outcome}", data={"reason": "limit"})
         return imp_uid, decided
 

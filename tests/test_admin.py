@@ -340,6 +340,21 @@ def test_the_order_page_shows_the_buyer_the_payment_and_every_claim_in_order(app
     assert client.get("/admin/orders/ord_unknown").status_code == 404
 
 
+def test_what_a_stranger_sends_is_shown_as_a_claim_apart_from_the_facts(app, shopper):
+    merchant_uid = shopper.buy()
+    made_up = {"imp_uid": "imp_999999999999", "merchant_uid": merchant_uid}
+    shopper.client.post("/payments/webhook", json=made_up | {"status": "환불 승인됨 " * 500})
+
+    event = events(app, "webhook")[-1]
+    assert len(event.claim) == 200 and "환불" not in event.detail  # the gateway's answer
+    page = text(operator(app).get(f"/admin/orders/{merchant_uid}"))
+    timeline = page[page.index("처리 기록") :]
+    assert "PortOne에 없는 결제" in timeline
+    assert "PortOne에 이 주문의 결제로 확인되지 않았습니다" in timeline
+    claim = timeline[timeline.index("확인되지 않은 주장") :]
+    assert claim.index("status=환불 승인됨") < claim.index("</span>")
+
+
 # Actions
 
 

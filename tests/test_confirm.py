@@ -6,45 +6,66 @@ from shop.models import OrderStatus
 from tests.conftest import BUYER, events, order_status, stock
 
 
-def ask(client, merchant_uid, amount=64900, imp_uid="imp_100000000001", **extra):
+def ask(client, merchant_uid, imp_uid, amount=64900, **extra):
     body = {"imp_uid": imp_uid, "merchant_uid": merchant_uid, "amount": amount} | extra
     return client.post("/payments/confirm", json=body)
 
 
 def test_a_confirmed_order_holds_its_stock_once(app, shopper):
     merchant_uid = shopper.buy(quantity=2)
+    imp_uid = shopper.opened_payment(merchant_uid)
 
-    assert ask(shopper.client, merchant_uid).status_code == 409  # 2 chairs: 129,800원
-    assert ask(shopper.client, merchant_uid, amount=129800).status_code == 200
-    assert ask(shopper.client, merchant_uid, amount=129800).status_code == 200
+    assert ask(shopper.client, merchant_uid, imp_uid).status_code == 200
+    assert ask(shopper.client, merchant_uid, imp_uid).status_code == 200
 
     assert stock(app) == 12 - 2
-    assert [e.outcome for e in events(app, "confirm")] == ["refused", "confirmed", "confirmed"]
+    assert [e.outcome for e in events(app, "confirm")] == ["confirmed", "confirmed"]
+
+
+def test_the_amount_is_what_portone_has_not_what_the_call_says(app, shopper, sandbox):
+    merchant_uid = shopper.buy()
+    imp_uid = shopper.opened_payment(merchant_uid)
+    with app.extensions["sandbox_app"].app_context():
+        sandbox.update_payment(imp_uid, lambda payment, checkout: {"amount": 100})
+    answer = ask(shopper.client, merchant_uid, imp_uid, amount=64900)
+    assert answer.status_code == 409
+    assert "결제 금액이 주문 금액과 다릅니다" in answer.json["reason"]
+    assert stock(app) == 12
 
 
 @pytest.mark.parametrize(
-    ("change", "reason"),
+    ("imp_uid", "merchant_uid", "reason"),
     [
-        ({"merchant_uid": "ord_nobody"}, "주문을 찾을 수 없습니다"),
-        ({"amount": 100}, "결제 금액이 주문 금액과 다릅니다"),
-        ({"amount": "64900"}, "결제 금액이 주문 금액과 다릅니다"),
-        ({"currency": "USD"}, "결제 금액이 주문 금액과 다릅니다"),
+        ("imp_000000000000", None, "결제 요청을 찾을 수 없습니다"),  # made up
+        ("../payments", None, "결제 요청을 찾을 수 없습니다"),
+        (None, "ord_nobody", "결제 요청을 찾을 수 없습니다"),  # another order's payment
     ],
 )
-def test_a_confirm_that_does_not_fit_the_order_stops_the_payment(app, shopper, change, reason):
-    merchant_uid = shopper.buy()
-    body = {"merchant_uid": merchant_uid} | change
-    answer = ask(shopper.client, **body)
+def test_a_confirm_for_a_payment_portone_does_not_have_holds_nothing(
+    app, shopper, imp_uid, merchant_uid, reason
+):
+    ordered = shopper.buy()
+    opened = shopper.opened_payment(ordered)
+    answer = ask(shopper.client, merchant_uid or ordered, imp_uid or opened)
     assert answer.status_code == 409
     assert reason in answer.json["reason"]
     assert stock(app) == 12
 
 
+def test_a_payment_portone_already_decided_holds_nothing(app, shopper):
+    merchant_uid = shopper.buy()
+    imp_uid = shopper.pay_in_window(merchant_uid, "decline")
+    answer = ask(shopper.client, merchant_uid, imp_uid)
+    assert answer.status_code == 409
+    assert "승인을 기다리는 결제가 아닙니다" in answer.json["reason"]
+    assert stock(app) == 12
+
+
 def test_a_paid_order_is_not_paid_again(app, shopper):
     merchant_uid = shopper.buy()
-    imp_uid = shopper.pay_in_window(merchant_uid)
-    shopper.complete(imp_uid, merchant_uid)
-    answer = ask(shopper.client, merchant_uid)
+    second = shopper.open_window(merchant_uid)  # another tab's window, left open
+    shopper.complete(shopper.pay_in_window(merchant_uid), merchant_uid)
+    answer = ask(shopper.client, merchant_uid, shopper.imp_uid_of(second))
     assert answer.status_code == 409
     assert "결제 완료" in answer.json["reason"]
 
@@ -56,10 +77,11 @@ def test_a_malformed_confirm_gets_a_400(app, client):
 
 def test_a_declined_payment_gives_back_the_stock_it_held(app, shopper):
     merchant_uid = shopper.buy()
-    imp_uid = shopper.pay_in_window(merchant_uid, "decline")
-    ask(shopper.client, merchant_uid)  # a confirm came (a PG declining after it) …
+    opened = shopper.open_window(merchant_uid)
+    ask(shopper.client, merchant_uid, shopper.imp_uid_of(opened))  # a confirm came …
     assert stock(app) == 12 - 1
-    shopper.complete(imp_uid, merchant_uid)  # … then the failure
+    imp_uid, _ = shopper.decide(opened, "decline")  # … then the PG declined
+    shopper.complete(imp_uid, merchant_uid)
     assert order_status(app, merchant_uid) == OrderStatus.FAILED
     assert stock(app) == 12
 

@@ -108,7 +108,8 @@ def test_long_claims_are_cut_to_their_columns(app, client, shopper):
     assert client.post("/payments/webhook", json=body).status_code == 200
     (event,) = events(app, "webhook")
     assert event.claimed_merchant_uid == "m" * 100
-    assert len(event.detail) <= 500 and event.detail.startswith("status=가")
+    assert len(event.claim) == 200 and event.claim.startswith("status=가")
+    assert "가" not in event.detail and "mm" not in event.detail  # the shop's words only
 
 
 def test_a_pgs_long_texts_do_not_keep_its_payment_from_being_stored(app, shopper, sandbox):

@@ -42,7 +42,7 @@ def test_an_approved_payment_shows_the_paid_page(app, shopper):
     assert "영수증 보기" in page
     assert order_status(app, merchant_uid) == OrderStatus.PAID
     assert last_event(app).source == "redirect"
-    assert last_event(app).detail == "imp_success=true"
+    assert last_event(app).claim == "imp_success=true"
 
 
 def test_imp_success_true_does_not_make_a_failed_payment_paid(app, shopper):
@@ -74,7 +74,7 @@ def test_the_older_success_parameter_is_read_as_a_claim_too(app, shopper):
     merchant_uid = shopper.buy()
     paid = shopper.pay_in_window(merchant_uid)
     back(shopper.client, imp_uid=paid, merchant_uid=merchant_uid, success="false")
-    assert last_event(app).detail == "imp_success=false"
+    assert last_event(app).claim == "imp_success=false"
     assert order_status(app, merchant_uid) == OrderStatus.PAID
 
 

@@ -78,7 +78,8 @@ def test_a_payment_of_another_order_is_refused(app, shopper):
     assert order(app, expensive).status == OrderStatus.PENDING
     # The gateway says the payment belongs to the cheap order, so that one is now paid.
     assert order(app, cheap).status == OrderStatus.PAID
-    assert f"claimed {expensive}" in events(app)[-1].detail
+    assert events(app)[-1].claimed_merchant_uid == expensive
+    assert events(app)[-1].detail == f"PortOne: {cheap}의 결제"
 
 
 def test_same_price_orders_cannot_share_one_payment(app, shopper):

@@ -120,7 +120,7 @@ def test_a_webhook_is_accepted_as_json_or_as_a_form(app, shopper, form):
     assert answer.status_code == 200
     assert answer.json == {"status": "ok", "outcome": "paid"}
     assert order_status(app, merchant_uid) == OrderStatus.PAID
-    assert events(app)[-1].detail == "status=paid"
+    assert events(app)[-1].claim == "status=paid"
 
 
 def test_a_forged_cancelled_webhook_for_a_paid_order_changes_nothing(app, shopper):

@@ -34,6 +34,7 @@ OUTCOMES = {
     "unavailable": "확인하지 못함",
     "confirmed": "승인 허용",
     "refused": "승인 거절",
+    "hold_expired": "재고 확보 만료",
     "requested": "요청 처리",
 }
 GATEWAY_STATUSES = {"ready": "대기", "paid": "결제됨", "failed": "실패", "cancelled": "취소됨"}
