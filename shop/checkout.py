@@ -18,6 +18,7 @@ from shop.extensions import db, limit_setting, limiter
 from shop.forms import CheckoutForm, QuantityForm
 from shop.gateway import GatewayError
 from shop.models import Order, OrderLine, Product, new_merchant_uid, new_order_number
+from shop.security import private
 from shop.shipping import totals_for
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
@@ -45,6 +46,7 @@ def buy_now(product_id: int):
 
 
 @bp.route("", methods=["GET", "POST"])
+@private
 @limiter.limit(limit_setting("RATELIMIT_CHECKOUT"), methods=["POST"])
 def form():
     source = request.values.get("source", "cart")

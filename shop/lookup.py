@@ -12,6 +12,7 @@ from shop.extensions import db, limiter
 from shop.forms import LookupForm
 from shop.models import Order
 from shop.orders import remember_order
+from shop.security import private
 
 bp = Blueprint("lookup", __name__, url_prefix="/orders/lookup")
 
@@ -23,6 +24,7 @@ def order_number_key() -> str:
 
 
 @bp.route("", methods=["GET", "POST"])
+@private
 @limiter.limit("10 per minute;50 per day", methods=["POST"])
 @limiter.limit("10 per hour", methods=["POST"], key_func=order_number_key)
 def lookup():

@@ -26,6 +26,7 @@ from shop.models import Order, OrderStatus
 from shop.payment_methods import METHODS, offered, pg_for
 from shop.refunds import RefundRefused
 from shop.results import describe
+from shop.security import private
 from shop.states import HOLDS_MONEY
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
@@ -64,6 +65,7 @@ def order_page_helpers() -> dict:
 
 
 @bp.get("/<merchant_uid>")
+@private
 def show(merchant_uid: str):
     order = find_order(merchant_uid)
     return render_template("orders/show.html", order=order, view=describe(order))
@@ -78,6 +80,7 @@ def status(merchant_uid: str):
 
 
 @bp.get("/<merchant_uid>/pay")
+@private
 def pay(merchant_uid: str):
     order = find_order(merchant_uid)
     if order.status not in PAYABLE:
@@ -87,16 +90,15 @@ def pay(merchant_uid: str):
     methods = offered(current_app.config)
     key = request.args.get("method", order.pay_method)
     key = key if key in methods else order.pay_method
-    page = render_template(
+    # private: Back after paying must ask the server again (which sends a paid order to its
+    # page), not show a stored copy with a live 결제하기 button.
+    return render_template(
         "orders/pay.html",
         order=order,
         method=METHODS[key],
         others=[(other, METHODS[other]) for other in methods if other != key],
         pay_request=pay_request(order, key),
     )
-    # Back after paying must ask the server again (which sends a paid order to its page),
-    # not show a stored copy with a live 결제하기 button.
-    return page, {"Cache-Control": "no-store"}
 
 
 def pay_request(order: Order, key: str | None = None) -> dict:
@@ -151,6 +153,7 @@ def cancel_form(order: Order) -> CancelForm:
 
 
 @bp.route("/<merchant_uid>/cancel", methods=["GET", "POST"])
+@private
 @limiter.limit(limit_setting("RATELIMIT_CANCEL"), methods=["POST"])
 def cancel(merchant_uid: str):
     """주문 취소: a confirmation page, then one cancel however often the button is pressed."""

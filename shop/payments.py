@@ -13,6 +13,7 @@ from shop.inputs import reads_json
 from shop.models import Order
 from shop.orders import order_named
 from shop.results import describe
+from shop.security import private
 from shop.settled import stored_answer
 from shop.sync import IMP_UID_SHAPE, Outcome, SyncResult, sync_latest, sync_payment
 
@@ -99,6 +100,7 @@ def details(result: SyncResult, claimed: str) -> dict[str, Any]:
 
 
 @bp.get("/complete/mobile")
+@private
 @writes
 @limiter.limit(limit_setting("RATELIMIT_PAYMENT_CHECKS"))
 def mobile_complete():

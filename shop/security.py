@@ -6,10 +6,12 @@ only the payment window's hosts into frames and form posts, and keeps the shop's
 other sites' frames.
 """
 
+import functools
 import secrets
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g
+from flask import Flask, after_this_request, current_app, g
 
 # Where PortOne's payment window lives (iamport.payment.js frames service.iamport.kr and, on
 # phones, posts the page there) and the PGs behind it, whose frames and pages the window
@@ -29,6 +31,23 @@ PAYMENT_HOSTS = (
 )
 HSTS = "max-age=31536000"
 PERMISSIONS = "camera=(), microphone=(), geolocation=()"
+
+
+def private(view: Callable) -> Callable:
+    """A page with a buyer's details (or the operator's): no browser or proxy keeps a copy,
+    and Back asks the server again."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        after_this_request(never_stored)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def never_stored(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def register(app: Flask) -> None:

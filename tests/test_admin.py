@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.admin.auth import WRONG_PASSWORD
+from shop.admin.sessions import LIFETIME, AdminSession
 from shop.extensions import db
 from shop.models import Order, OrderStatus, Payment, PaymentEvent, Product, Refund
 from tests.conftest import DATABASES, Shopper, events, order, order_status
@@ -156,6 +157,27 @@ def test_logout_is_a_post_with_a_token(app):
     answer = client.post("/admin/logout", data={"csrf_token": Shopper(client).csrf_token()})
 
     assert (answer.status_code, answer.headers["Location"]) == (302, "/admin/login")
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_copy_of_the_cookie_dies_with_the_logout(app):
+    client = operator(app)
+    stolen = app.test_client()
+    stolen.set_cookie(
+        "session", client.get_cookie("session", "shop.test").value, domain="shop.test"
+    )
+    assert stolen.get("/admin/").status_code == 200
+
+    client.post("/admin/logout", data={"csrf_token": Shopper(client).csrf_token()})
+
+    assert stolen.get("/admin/").status_code == 302
+
+
+def test_a_session_lasts_a_working_day(app):
+    client = operator(app)
+    with app.app_context():
+        db.session.execute(update(AdminSession).values(created_at=datetime.now(UTC) - LIFETIME))
+        db.session.commit()
     assert client.get("/admin/").status_code == 302
 
 

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from flask import render_template_string
+from sqlalchemy import select
 
 from shop import create_app
 from shop.extensions import db
+from shop.models import Order
 from shop.security import PAYMENT_HOSTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,3 +146,28 @@ def test_the_mounted_sandbox_sends_headers_of_its_own(app, client, shopper):
     console = client.get("/sandbox/")
     assert console.headers["X-Frame-Options"] == "DENY"
     assert directives(console)["frame-ancestors"] == ["'none'"]
+
+
+def test_every_page_with_a_buyers_details_is_never_stored(app, shopper):
+    merchant_uid = shopper.buy()
+    back = shopper.pay_by_redirect(merchant_uid).removeprefix("http://shop.test")
+    with app.app_context():
+        number = db.session.scalar(select(Order.number).filter_by(merchant_uid=merchant_uid))
+    found = {"order_number": number, "buyer_tel": "010-4242-4242"}
+    pages = {
+        f"/orders/{merchant_uid}": shopper.client.get(f"/orders/{merchant_uid}"),
+        "the mobile return": shopper.client.get(back),
+        f"/orders/{merchant_uid}/cancel": shopper.client.get(f"/orders/{merchant_uid}/cancel"),
+        "/orders/lookup": shopper.client.get("/orders/lookup"),
+        "a lookup's answer": lookup(shopper, found),
+        "a lookup's refusal": lookup(shopper, found | {"buyer_tel": "010-0000-0000"}),
+        "/checkout": shopper.client.get("/checkout"),
+    }
+    assert "홍길동" in pages[f"/orders/{merchant_uid}"].get_data(as_text=True)
+    cached = {name: page.headers.get("Cache-Control") for name, page in pages.items()}
+    assert cached == dict.fromkeys(pages, "no-store")
+
+
+def lookup(shopper, fields):
+    data = fields | {"csrf_token": shopper.csrf_token()}
+    return shopper.client.post("/orders/lookup", data=data)

@@ -1,25 +1,24 @@
 """The operator's login: one password, kept only as a werkzeug hash (ADMIN_PASSWORD_HASH).
 
 Without a usable hash the admin answers every request with a page that says how to set one.
-A login starts a new session (nothing of the customer's carries over), lasts a working day,
-and ends when the password changes.
+A login starts a new session (nothing of the customer's carries over), kept on the server
+(shop.admin.sessions): it lasts a working day and ends, in every copy of its cookie, with the
+logout or a new password.
 """
 
-import hashlib
 import re
-import time
 from urllib.parse import urlsplit
 
 import click
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from shop.admin import bp
+from shop.admin import bp, sessions
 from shop.admin.forms import LoginForm
 from shop.extensions import limiter
+from shop.security import never_stored
 
 HASH_SHAPE = re.compile(r"(scrypt|pbkdf2)(:\w+)*\$[^$]+\$[0-9a-f]+")
-SESSION_SECONDS = 8 * 3600
 MIN_PASSWORD_LENGTH = 12
 WRONG_PASSWORD = "비밀번호가 올바르지 않습니다."
 
@@ -29,23 +28,13 @@ def password_hash() -> str | None:
     return configured if HASH_SHAPE.fullmatch(configured) else None
 
 
-def fingerprint(pwhash: str) -> str:
-    """What the session holds: a new password hash ends every session of the old one."""
-    return hashlib.sha256(pwhash.encode()).hexdigest()[:32]
-
-
-def signed_in(pwhash: str) -> bool:
-    fresh = time.time() - session.get("admin_since", 0) < SESSION_SECONDS
-    return session.get("admin") == fingerprint(pwhash) and fresh
-
-
 @bp.before_request
 def require_admin():
     pwhash = password_hash()
     if pwhash is None:
         configured = bool(current_app.config.get("ADMIN_PASSWORD_HASH"))
         return render_template("admin/setup.html", malformed=configured), 503
-    g.admin = signed_in(pwhash)
+    g.admin = sessions.is_open(session.get("admin"), pwhash)
     if g.admin or request.endpoint == "admin.login":
         return None
     wanted = request.full_path.rstrip("?") if request.method == "GET" else None
@@ -54,7 +43,7 @@ def require_admin():
 
 @bp.after_request
 def keep_private(response):
-    response.headers["Cache-Control"] = "no-store"
+    never_stored(response)
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
@@ -75,8 +64,7 @@ def login():
 def start_session(pwhash: str) -> None:
     """A new session: whatever the old one held (a cart, orders) stays behind."""
     session.clear()
-    session["admin"] = fingerprint(pwhash)
-    session["admin_since"] = int(time.time())
+    session["admin"] = sessions.begin(pwhash)
 
 
 def inside_admin(target: str | None) -> str:
@@ -92,6 +80,7 @@ def admin_page(target: str) -> bool:
 
 @bp.post("/logout")
 def logout():
+    sessions.end(session.get("admin"))
     session.clear()
     flash("로그아웃했습니다.", "success")
     return redirect(url_for("admin.login"))
