@@ -2,8 +2,11 @@
 another browser; the URL alone shows status and amount, never the buyer's details."""
 
 import re
+import time
 from datetime import datetime
 
+import limits.storage.memory
+import limits.strategies
 from flask import session
 
 from shop.lookup import NOT_FOUND
@@ -62,16 +65,39 @@ def test_lookup_attempts_are_rate_limited_per_address(app):
     assert "요청이 너무 많습니다" in answers[10].get_data(as_text=True)
 
 
-def test_guessing_one_order_number_is_limited_whatever_the_address(app, shopper):
+def test_strangers_failing_on_an_order_number_never_lock_its_buyer_out(app, shopper):
     number = order(app, shopper.buy(product_id=1)).number
-    for index in range(10):
-        address = {"REMOTE_ADDR": f"10.0.0.{index}"}
-        client = app.test_client()
-        client.environ_base.update(address)
-        assert look_up(client, number, f"010-0000-{index:04d}").status_code == 200
+    for index in range(30):
+        stranger = app.test_client()
+        stranger.environ_base.update({"REMOTE_ADDR": f"10.0.0.{index}"})
+        assert look_up(stranger, number, f"010-0000-{index:04d}").status_code == 200
+    buyer = app.test_client()
+    buyer.environ_base.update({"REMOTE_ADDR": "10.0.1.1"})
+    assert look_up(buyer, number, BUYER["buyer_tel"]).status_code == 302
+
+
+class Clock:
+    """time.time for the rate limiter's storage: minutes pass when a test says so."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_only_failures_use_up_an_addresss_hourly_budget_of_them(app, shopper, monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(limits.storage.memory, "time", clock)
+    monkeypatch.setattr(limits.strategies, "time", clock)
+    number = order(app, shopper.buy(product_id=1)).number
     client = app.test_client()
-    client.environ_base.update({"REMOTE_ADDR": "10.0.1.1"})
-    assert look_up(client, number, BUYER["buyer_tel"]).status_code == 429
+    found = [look_up(client, number, BUYER["buyer_tel"]).status_code for _ in range(5)]
+    failed = [look_up(client, number, "010-0000-0000").status_code for _ in range(5)]
+    clock.now += 61  # a new minute of ATTEMPTS, the same hour of FAILURES
+    failed += [look_up(client, number, "010-0000-0000").status_code for _ in range(5)]
+    assert (found, failed) == ([302] * 5, [200] * 10)
+    assert look_up(client, number, "010-0000-0000").status_code == 429
 
 
 def test_a_malformed_number_says_how_it_looks(app):
