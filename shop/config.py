@@ -51,6 +51,7 @@ ENV_SETTINGS = (
     "RATELIMIT_ORDER_STATUS",
     "SANDBOX_PUBLIC",
     "SANDBOX_CONSOLE_PASSWORD_HASH",
+    "SANDBOX_ALLOWED_HOSTS",
     "ADMIN_PASSWORD_HASH",
     "LOG_LEVEL",
 )
@@ -148,6 +149,7 @@ def defaults(instance_path: str) -> dict:
         # with a password for the sandbox's console (a werkzeug password hash).
         "SANDBOX_PUBLIC": False,
         "SANDBOX_CONSOLE_PASSWORD_HASH": None,
+        "SANDBOX_ALLOWED_HOSTS": None,  # hosts the sandbox answers besides loopback and SHOP_URL
         "ADMIN_PASSWORD_HASH": None,  # `flask --app shop admin-password` prints one (/admin/)
         "LOG_LEVEL": "INFO",
     }

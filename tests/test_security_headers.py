@@ -171,3 +171,8 @@ def test_every_page_with_a_buyers_details_is_never_stored(app, shopper):
 def lookup(shopper, fields):
     data = fields | {"csrf_token": shopper.csrf_token()}
     return shopper.client.post("/orders/lookup", data=data)
+
+
+def test_the_mounted_sandbox_answers_the_shops_host_only(app, client):
+    assert client.get("/sandbox/mailbox").status_code == 200  # Host: shop.test
+    assert client.get("/sandbox/mailbox", headers={"Host": "evil.example"}).status_code == 400

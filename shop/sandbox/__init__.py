@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     api,
     balance,
     dashboard,
+    hosts,
     rest,
     routing,
     security,
@@ -42,6 +43,8 @@ DEFAULTS = {
     "SANDBOX_MERCHANT_ORIGINS": None,
     # A werkzeug password hash: the console then asks for it (HTTP Basic, any user name).
     "SANDBOX_CONSOLE_PASSWORD_HASH": None,
+    # Host names it answers besides loopback and the merchant's (comma-separated; hosts.py).
+    "SANDBOX_ALLOWED_HOSTS": None,
 }
 
 # PortOne's texts for these are unknown; the sandbox answers in the same envelope with its own.
@@ -64,6 +67,7 @@ ENVIRONMENT = (
     "SANDBOX_DATABASE",
     "SANDBOX_MERCHANT_ORIGINS",
     "SANDBOX_CONSOLE_PASSWORD_HASH",
+    "SANDBOX_ALLOWED_HOSTS",
 )
 
 
@@ -82,6 +86,7 @@ def create_sandbox_app(config: dict | None = None) -> Flask:
     check_config(app)
     app.url_map.strict_slashes = False
     routing.install(app)  # its converter must be known before the blueprints' rules are added
+    hosts.install(app)  # first: a request to a foreign host gets nothing else
     security.install(app)
     app.extensions["sandbox"] = SandboxStore(database_path(app))
     # Webhooks go out through this session; whoever mounts the sandbox may add transports.
@@ -111,12 +116,13 @@ def database_path(app: Flask) -> str:
 
 def handle_http_error(error: HTTPException):
     """Browser pages get an HTML page; everything else, unknown routes included, the envelope."""
+    detail = error.description if isinstance(error, hosts.Refusal) else None
     if routing.blueprint_of_path() in ("window", "dashboard"):
-        page = render_template("sandbox/error.html", error=error)
+        page = render_template("sandbox/error.html", error=error, detail=detail)
         response = Response(page, error.code, content_type="text/html; charset=utf-8")
     else:
         status = error.code or 500
-        response = rest.failure(ERROR_MESSAGES.get(status, error.name), status)
+        response = rest.failure(detail or ERROR_MESSAGES.get(status, error.name), status)
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

@@ -114,6 +114,53 @@ def test_the_window_and_the_api_need_no_console_password(locked, client, window)
     assert token.status_code == 200
 
 
+# Hosts and origins
+
+
+@pytest.mark.parametrize("path", ["/mailbox", "/dashboard/webhooks", "/payments/imp_1"])
+def test_a_request_for_a_host_it_was_not_told_about_gets_nothing(client, path):
+    refused = client.get(path, headers={"Host": "evil.example"})
+    assert refused.status_code == 400
+    assert "SANDBOX_ALLOWED_HOSTS" in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1:5000", "[::1]:8000", "shop.test"])
+def test_loopback_and_the_merchants_host_are_answered(merchant_site, client, host):
+    assert client.get("/mailbox", headers={"Host": host}).status_code == 200
+
+
+def test_more_hosts_are_answered_when_listed(app, client):
+    app.config["SANDBOX_ALLOWED_HOSTS"] = "sandbox.example.com, pay.example.com"
+    assert client.get("/mailbox", headers={"Host": "sandbox.example.com"}).status_code == 200
+    assert client.get("/mailbox", headers={"Host": "evil.example"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"Origin": "http://evil.example"},
+        {"Origin": "null"},
+        {"Referer": "http://evil.example/page"},
+        {"Origin": "http://localhost.evil.example", "Referer": "http://localhost/"},
+    ],
+)
+def test_a_console_post_from_another_site_is_refused(locked, client, store, window, sent):
+    imp_uid = window.opened()
+    headers = basic("console-pw") | sent
+    answer = client.post(f"/dashboard/payments/{imp_uid}/cancel", headers=headers)
+    assert answer.status_code == 403
+    assert store.get_payment(imp_uid)["status"] == "ready"
+
+
+@pytest.mark.parametrize(
+    "sent", [{"Origin": "http://localhost"}, {"Referer": "http://localhost/"}, {}]
+)
+def test_a_console_post_from_its_own_pages_or_a_tool_goes_through(locked, client, sent):
+    headers = basic("console-pw") | sent
+    answer = client.post("/dashboard/switches/clear", headers=headers)
+    assert answer.status_code in (200, 302, 303)
+
+
 # Headers
 
 
