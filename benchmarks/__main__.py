@@ -20,8 +20,8 @@ from benchmarks.customer import Customer
 from benchmarks.load import hammer
 from benchmarks.servers import Server, clean_environment, free_port
 from benchmarks.settings import Settings, from_environment
-from shop.sandbox import switchboard
-from shop.sandbox.store import SandboxStore
+from iamport_sandbox import switchboard
+from iamport_sandbox.store import SandboxStore
 
 FEW_PRODUCTS = 10
 
@@ -123,21 +123,21 @@ def measure_shop(database, settings: Settings, scratch: Path, first: bool) -> Sh
         measures = shop_requests(server.url, pending, pending_uid, owner, paid)
         for key, what in THROUGHPUT.items():
             progress(f"{database.kind}: {what}")
-            shop.small[key] = attempt(what, measures[key], settings, shop.failures)
+            shop.small[key] = attempt(what, measures[key], settings, shop.payments.failures)
         if first:
             progress("gateway calls, front-end weight")
             calls = gateway_calls.GatewayLog(gateway_log)
-            shop.gateway = attempt(
+            shop.payments.gateway = attempt(
                 "gateway calls",
                 lambda s: gateway_calls.measure(server.url, calls, s.verifications),
                 settings,
-                shop.failures,
+                shop.payments.failures,
             )
             shop.weight = attempt(
                 "front-end weight",
                 lambda s: weight.pay_page(pending, pending_uid),
                 settings,
-                shop.failures,
+                shop.payments.failures,
             )
         progress(f"{database.kind}: seeding {settings.large_orders:,} orders")
         seeding.add_orders(engine, settings.large_orders)
@@ -145,12 +145,12 @@ def measure_shop(database, settings: Settings, scratch: Path, first: bool) -> Sh
         for key in SCALED:
             what = f"{THROUGHPUT[key]} at {settings.large_orders:,} orders"
             progress(f"{database.kind}: {what}")
-            shop.large[key] = attempt(what, measures[key], settings, shop.failures)
+            shop.large[key] = attempt(what, measures[key], settings, shop.payments.failures)
         seeding.add_products(engine, settings.many_products)
         seeding.analyze(engine)
         what = f"GET / with {settings.many_products:,} products"
         progress(f"{database.kind}: {what}")
-        shop.large["home"] = attempt(what, measures["home"], settings, shop.failures)
+        shop.large["home"] = attempt(what, measures["home"], settings, shop.payments.failures)
     engine.dispose()
     return shop
 
@@ -199,7 +199,7 @@ def print_report(settings, bare, bare_one_by_one, shops: list[Shop], notes, load
     for shop in shops:
         for key, what in THROUGHPUT.items():
             yardstick = bare_one_by_one if key in ONE_BY_ONE else bare
-            rows.append((shop.database.kind, what, shop.small[key], yardstick))
+            rows.append((shop.core.database.kind, what, shop.small[key], yardstick))
     rows.append(("-", "bare Flask endpoint *", bare_one_by_one, bare_one_by_one))
     print(report.throughput(rows))
     if shops and not isinstance(shops[0].gateway, report.Failed):
@@ -209,8 +209,8 @@ def print_report(settings, bare, bare_one_by_one, shops: list[Shop], notes, load
     if shops and not isinstance(shops[0].weight, report.Failed):
         print(report.weight(shops[0].weight))
     for shop in shops:
-        for reason in shop.failures:
-            print(f"\n{shop.database.kind}: failed: {reason}")
+        for reason in shop.payments.failures:
+            print(f"\n{shop.core.database.kind}: failed: {reason}")
     for note in notes:
         print("\n" + note)
 
@@ -230,7 +230,7 @@ def scale_rows(settings: Settings, shops: list[Shop]) -> list:
     products = f"{FEW_PRODUCTS} → {settings.many_products:,} products"
     rows = []
     for shop in shops:
-        kind = shop.database.kind
+        kind = shop.core.database.kind
         rows += [(kind, THROUGHPUT[k], orders, shop.small[k], shop.large[k]) for k in SCALED]
         rows.append((kind, "GET /", products, shop.small["home"], shop.large["home"]))
     return rows

@@ -1,7 +1,7 @@
 """The shop as gunicorn serves it (`wsgi:app`), plus one line per REST call its sandbox answers.
 
 In sandbox mode the shop's PortOne client reaches the mounted sandbox in-process (no socket:
-shop.wsgi_transport), so gunicorn's access log never sees those calls. This entry wraps the
+shop.web.wsgi_transport), so gunicorn's access log never sees those calls. This entry wraps the
 mounted sandbox app and appends `METHOD RULE` for each REST endpoint it answers to the file
 named by BENCH_GATEWAY_LOG — whether the call came from the shop or over HTTP. Nothing in the
 shop changes; the cost is one short append per gateway call.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psycopg
 
-from shop.config import database_uri
+from shop.core.config import database_uri
 
 BENCH_DATABASE = "shop_bench"
 # Who may create it: the superuser (trust auth on a development machine), else the role

@@ -5,7 +5,7 @@ without cookies (as wrk), profiled in-process with cProfile.
 
 The shop runs as `make bench` serves it (sandbox mode, not TESTING, webhooks dropped), through
 Flask's test client in this thread. Its gateway calls reach the mounted sandbox through
-shop.wsgi_transport, which answers in a thread of its own: cProfile sees that time as the
+shop.web.wsgi_transport, which answers in a thread of its own: cProfile sees that time as the
 wait in WSGIAdapter.send (what a network round trip to PortOne would be), not inside it.
 """
 
@@ -24,9 +24,9 @@ from sqlalchemy import create_engine, event
 
 from benchmarks import databases, seeding
 from benchmarks.customer import BUYER
+from iamport_sandbox import switchboard
 from shop import create_app
-from shop.extensions import db
-from shop.sandbox import switchboard
+from shop.core.extensions import db
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOP_URL = "http://localhost"

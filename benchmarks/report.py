@@ -130,7 +130,9 @@ def gateway(rows: list[tuple[str, object]]) -> str:
         "2. Gateway (PortOne REST) calls per verification, counted where the sandbox answers",
         columns,
         body,
-        ["The shop's token is cached per worker process (shop.gateway); the guide's is not."],
+        [
+            "The shop's token is cached per worker process (shop.payments.gateway); the guide's is not."
+        ],
     )
 
 

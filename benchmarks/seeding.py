@@ -1,7 +1,7 @@
 """Rows put straight into the shop's tables with bulk inserts: products, and orders with a
 realistic mix of statuses, lines, payments, claims (payment_event), notices and refunds.
 
-Only the shop's own metadata is used (shop.models). Orders get the ids after the last one and
+Only the shop's own metadata is used (shop.core.models). Orders get the ids after the last one and
 their children refer to them; PostgreSQL's sequence is then moved past them, so the orders the
 shop places afterwards get ids of their own.
 """
@@ -15,9 +15,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
-from shop.demo import DEMO_PRODUCTS
-from shop.extensions import db
-from shop.models import (
+from shop.core.extensions import db
+from shop.core.models import (
     Notice,
     Order,
     OrderLine,
@@ -28,6 +27,7 @@ from shop.models import (
     Refund,
     RefundState,
 )
+from shop.storefront.demo import DEMO_PRODUCTS
 
 BATCH = 2_000
 STOCK = 1_000_000  # the benchmark buys a few hundred times; stock never runs out
@@ -298,7 +298,7 @@ def events_for(generator, status, merchant_uid, payments, created) -> list[dict]
     return rows
 
 
-# What the shop records as a claim's outcome (shop.sync.Outcome), by source or payment status.
+# What the shop records as a claim's outcome (shop.payments.sync.Outcome), by source or payment status.
 OUTCOMES = {
     "confirm": "confirmed",
     "ready": "vbank_issued",

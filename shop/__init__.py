@@ -8,32 +8,18 @@ from flask import Blueprint, Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shop import (
-    admin,
-    assets,
-    cart,
-    catalog,
-    checkout,
-    cli,
-    compression,
-    config,
-    database,
-    errors,
-    health,
-    inputs,
-    logs,
-    lookup,
-    mailer,
-    orders,
-    pages,
-    paid_cart,
-    payments,
-    security,
-)
-from shop.extensions import csrf, db, limiter, migrate
-from shop.formatting import register_filters
-from shop.gateway import PortOne
-from shop.wsgi_transport import WSGIAdapter
+from shop import cli
+from shop.admin import bp as admin_bp
+from shop.core import config, database, logs
+from shop.core.extensions import csrf, db, limiter, migrate
+from shop.core.formatting import register_filters
+from shop.notices import mailer
+from shop.payments import health
+from shop.payments import views as payments
+from shop.payments.gateway import PortOne
+from shop.storefront import cart, catalog, checkout, lookup, orders, pages, paid_cart
+from shop.web import assets, compression, errors, inputs, security
+from shop.web.wsgi_transport import WSGIAdapter
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -56,8 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     inputs.register(app)
-    for module in (catalog, cart, checkout, health, lookup, orders, pages, payments, admin):
+    for module in (catalog, cart, checkout, health, lookup, orders, pages, payments):
         app.register_blueprint(module.bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(vendor_assets())
     errors.register(app)
     security.register(app)
@@ -107,7 +94,7 @@ def connect_gateway(app: Flask) -> PortOne:
 
 
 def mount_sandbox(app: Flask) -> Flask:
-    from shop.sandbox import create_sandbox_app
+    from iamport_sandbox import create_sandbox_app
 
     settings = {key: value for key, value in app.config.items() if key.startswith("SANDBOX_")}
     # notice_url and confirm_url may point at this shop only: its server posts nowhere else.

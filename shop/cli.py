@@ -11,13 +11,13 @@ from flask.globals import app_ctx
 from sqlalchemy import select
 
 from shop.admin.auth import admin_password_command
-from shop.cancellation import refund
-from shop.demo import DEMO_PRODUCTS
-from shop.extensions import db
-from shop.mailer import send_due_notices
-from shop.models import Product
-from shop.reconcile import reconcile
-from shop.refunds import RefundRefused
+from shop.core.extensions import db
+from shop.core.models import Product
+from shop.notices.mailer import send_due_notices
+from shop.payments.cancellation import refund
+from shop.payments.reconcile import reconcile
+from shop.payments.refunds import RefundRefused
+from shop.storefront.demo import DEMO_PRODUCTS
 
 
 def register(app: Flask) -> None:

@@ -18,8 +18,8 @@ from urllib.parse import urlencode
 import requests
 from sqlalchemy import func, select
 
-from shop.extensions import db
-from shop.models import Notice, Order, PaymentEvent, Product
+from shop.core.extensions import db
+from shop.core.models import Notice, Order, PaymentEvent, Product
 
 BARRIER_SECONDS = 30  # a thread that never reaches the barrier breaks it instead of hanging
 HTTP_SECONDS = 30
@@ -282,7 +282,7 @@ class Tally:
     rounds: int = 0
     deliveries: int = 0
     duplicates: int = 0  # claims the shop recorded that changed nothing
-    stored: int = 0  # customer deliveries answered from storage (shop.settled)
+    stored: int = 0  # customer deliveries answered from storage (shop.payments.settled)
     copies: int = 0  # duplicate webhooks: the same notification delivered again
     server_errors: int = 0
     paid_by: Counter = field(default_factory=Counter)  # which kind of delivery won the race

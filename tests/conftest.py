@@ -9,12 +9,12 @@ import requests
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from iamport_sandbox import switchboard
 from shop import create_app
-from shop.config import RATE_LIMITS
-from shop.demo import DEMO_PRODUCTS
-from shop.extensions import db
-from shop.models import Notice, Order, OrderStatus, PaymentEvent, Product
-from shop.sandbox import switchboard
+from shop.core.config import RATE_LIMITS
+from shop.core.extensions import db
+from shop.core.models import Notice, Order, OrderStatus, PaymentEvent, Product
+from shop.storefront.demo import DEMO_PRODUCTS
 from tests.spec_check import spec_checked
 
 BUYER = {

@@ -8,10 +8,10 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from shop import states
-from shop.demo import DEMO_PRODUCTS
-from shop.extensions import db
-from shop.models import Notice, Order, OrderStatus, PaymentEvent, Product
+from shop.core.extensions import db
+from shop.core.models import Notice, Order, OrderStatus, PaymentEvent, Product
+from shop.payments import states
+from shop.storefront.demo import DEMO_PRODUCTS
 
 HOLDING_OR_REVIEW = (*states.HOLDS_MONEY, OrderStatus.NEEDS_REVIEW)
 

@@ -11,7 +11,7 @@ import pytest
 import xstatic.pkg.jquery
 from flask import url_for
 
-from shop.assets import IMMUTABLE
+from shop.web.assets import IMMUTABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 LINKED = re.compile(r'(?:src|href)="(/(?:static|vendor)/[^"]+)"')

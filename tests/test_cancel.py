@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from shop.models import OrderStatus
+from shop.core.models import OrderStatus
 from tests.conftest import Shopper, notices, order_status, stock
 from tests.invariants import broken_promises
 
@@ -115,7 +115,7 @@ def test_the_account_number_is_never_stored(app, shopper):
     shopper.client.post(f"/sandbox/dashboard/payments/{imp_uid}/deposit")
     shopper.complete(imp_uid, merchant_uid)
     cancel(shopper, merchant_uid, **ACCOUNT)
-    from shop.extensions import db
+    from shop.core.extensions import db
 
     with app.app_context():
         dump = "\n".join(db.session.connection().connection.driver_connection.iterdump())

@@ -69,6 +69,6 @@ def test_buy_now_leaves_the_cart_alone(app, shopper):
 
 
 def test_minus_keeps_only_what_is_left():
-    from shop.paid_cart import minus
+    from shop.storefront.paid_cart import minus
 
     assert minus({"1": 3, "2": 1}, {"1": 2, "2": 1, "9": 4}) == {"1": 1}

@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import delete
 
-from shop.extensions import db
-from shop.models import Product
+from shop.core.extensions import db
+from shop.core.models import Product
 from tests.conftest import checked, make_app
 
 CARD_NAME = re.compile(r'<h2 class="product-card__name">([^<]+)</h2>')

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from shop.extensions import db
-from shop.gateway import GatewayError
-from shop.models import Order, OrderStatus
+from shop.core.extensions import db
+from shop.core.models import Order, OrderStatus
+from shop.payments.gateway import GatewayError
 from tests.conftest import BUYER
 
 

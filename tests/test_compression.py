@@ -8,7 +8,7 @@ from collections import OrderedDict
 
 import pytest
 
-from shop import compression
+from shop.web import compression
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 TEXT = ["/", "/cart", "/static/css/shop.css", "/static/js/pay.js", "/vendor/jquery/jquery.min.js"]

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from shop.config import ENV_SETTINGS
+from shop.core.config import ENV_SETTINGS
 from tests.concurrency_helpers import (
     CARD_DELIVERIES,
     VBANK_DELIVERIES,

@@ -7,10 +7,10 @@ from flask import Config
 from werkzeug.security import generate_password_hash
 
 from shop import create_app
-from shop.config import ConfigError, defaults, finish, is_loopback, local_secret_key
-from shop.demo import DEMO_PRODUCTS
-from shop.extensions import db
-from shop.models import Order, Product
+from shop.core.config import ConfigError, defaults, finish, is_loopback, local_secret_key
+from shop.core.extensions import db
+from shop.core.models import Order, Product
+from shop.storefront.demo import DEMO_PRODUCTS
 
 LIVE_KEYS = {"IMP_CODE": "imp12345678", "IMP_KEY": "1234567890123456", "IMP_SECRET": "s" * 40}
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from shop.models import OrderStatus
+from shop.core.models import OrderStatus
 from tests.conftest import BUYER, events, order_status, stock
 
 

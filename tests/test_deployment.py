@@ -17,7 +17,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from shop.config import ENV_SETTINGS
+from shop.core.config import ENV_SETTINGS
 from tests.concurrency_helpers import csrf_token
 from tests.conftest import BUYER, POSTGRES_URL
 from tests.live_server import free_port

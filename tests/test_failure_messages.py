@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from shop.failures import CLOSED, SERVICE_TROUBLE, UNEXPLAINED, explain
-from shop.sandbox import switchboard
+from iamport_sandbox import switchboard
+from shop.payments.failures import CLOSED, SERVICE_TROUBLE, UNEXPLAINED, explain
 
 
 @pytest.mark.parametrize(

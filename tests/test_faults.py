@@ -6,8 +6,8 @@ marks nothing failed or refunded; once the fault is gone the same delivery settl
 import pytest
 import requests
 
-from shop.models import OrderStatus
-from shop.sandbox import switchboard
+from iamport_sandbox import switchboard
+from shop.core.models import OrderStatus
 from tests.conftest import DATABASES, Shopper, events, order_status, shop_app
 from tests.invariants import broken_promises
 

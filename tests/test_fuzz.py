@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from sqlalchemy import inspect, select
 from werkzeug.security import generate_password_hash
 
-from shop.extensions import db
-from shop.models import Order, PaymentEvent
+from shop.core.extensions import db
+from shop.core.models import Order, PaymentEvent
 from tests.conftest import DATABASES, Shopper, make_app, wait_for_webhooks
 from tests.invariants import broken_promises
 

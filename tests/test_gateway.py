@@ -4,8 +4,8 @@ import pytest
 import requests
 from flask import Flask, jsonify, request
 
-from shop.gateway import TOKEN_MARGIN, GatewayError, PortOne
-from shop.wsgi_transport import WSGIAdapter
+from shop.payments.gateway import TOKEN_MARGIN, GatewayError, PortOne
+from shop.web.wsgi_transport import WSGIAdapter
 
 BASE = "http://portone.test"
 

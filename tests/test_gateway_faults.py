@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from shop.models import OrderStatus
-from shop.sandbox import switchboard
+from iamport_sandbox import switchboard
+from shop.core.models import OrderStatus
 from tests.conftest import order_status
 
 

@@ -9,8 +9,8 @@ integers (OverflowError). tests/test_fuzz.py throws everything else.
 import pytest
 from sqlalchemy import select
 
-from shop.extensions import db
-from shop.models import Payment, PaymentEvent
+from shop.core.extensions import db
+from shop.core.models import Payment, PaymentEvent
 from tests.conftest import DATABASES, events
 
 pytestmark = pytest.mark.parametrize("app", DATABASES, indirect=True)

@@ -3,8 +3,8 @@ personal in any line the shop writes during a purchase and a refund."""
 
 import logging
 
-from shop.models import OrderStatus
-from shop.sandbox import switchboard
+from iamport_sandbox import switchboard
+from shop.core.models import OrderStatus
 from tests.conftest import BUYER, order_status
 
 

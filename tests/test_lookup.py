@@ -9,8 +9,8 @@ import limits.storage.memory
 import limits.strategies
 from flask import session
 
-from shop.lookup import NOT_FOUND
-from shop.models import SEOUL
+from shop.core.models import SEOUL
+from shop.storefront.lookup import NOT_FOUND
 from tests.conftest import BUYER, Shopper, order
 
 PERSONAL = (BUYER["buyer_name"], BUYER["buyer_email"], BUYER["buyer_tel"], BUYER["buyer_addr"])

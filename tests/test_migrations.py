@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from shop.extensions import db
+from shop.core.extensions import db
 from tests.conftest import DATABASES, shop_app
 
 

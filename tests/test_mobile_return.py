@@ -8,8 +8,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from sqlalchemy import select
 
-from shop.extensions import db
-from shop.models import OrderStatus, PaymentEvent, Product
+from shop.core.extensions import db
+from shop.core.models import OrderStatus, PaymentEvent, Product
 from tests.conftest import order_status
 
 RETURN = "/payments/complete/mobile"

@@ -15,9 +15,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
-from shop.extensions import db
-from shop.mailer import send_due_notices, stop_sender
-from shop.models import SEOUL, Notice, as_utc
+from shop.core.extensions import db
+from shop.core.models import SEOUL, Notice, as_utc
+from shop.notices.mailer import send_due_notices, stop_sender
 from tests.conftest import BUYER, DATABASES, checked, make_app, notices, order, shop_app
 from tests.test_cancel import ACCOUNT, cancel
 
@@ -301,7 +301,7 @@ def test_a_notice_is_given_up_after_the_last_attempt_and_kept(app, shopper, mail
 
     assert sent(app) == (0, 1)
     time_passes(app)
-    with caplog.at_level(logging.WARNING, "shop.mailer"):
+    with caplog.at_level(logging.WARNING, "shop.notices.mailer"):
         assert sent(app) == (0, 1)
     time_passes(app)
     assert sent(app) == (0, 0)
@@ -347,7 +347,7 @@ def test_live_mode_without_a_mail_server_keeps_notices_and_says_so_once(
         MAIL_SERVER=None,
     )
     try:
-        with caplog.at_level(logging.WARNING, "shop.mailer"):
+        with caplog.at_level(logging.WARNING, "shop.notices.mailer"):
             assert send_due_notices(live).configured is False
             assert send_due_notices(live).configured is False
         result = live.test_cli_runner().invoke(args=["send-notices"])

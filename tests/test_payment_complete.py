@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from shop.extensions import db
-from shop.models import OrderStatus, Payment
+from shop.core.extensions import db
+from shop.core.models import OrderStatus, Payment
 from tests.conftest import events, order, stock
 
 

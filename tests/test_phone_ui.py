@@ -6,9 +6,9 @@ import re
 import pytest
 from flask import render_template_string
 
-from shop.extensions import db
-from shop.formatting import josa
-from shop.models import Product
+from shop.core.extensions import db
+from shop.core.formatting import josa
+from shop.core.models import Product
 
 CUSHION, TABLE, LAMP, CHAIR = 3, 2, 5, 1  # 19,800원 ×40, 89,000원 ×5, 45,500원 ×8, 64,900원
 STEPPER = re.compile(r'<form[^>]*action="/cart/items/(\d+)/quantity".*?</form>', re.S)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from benchmarks.seeding import add_orders, add_products
-from shop.extensions import db
+from shop.core.extensions import db
 from tests.conftest import BUYER, DATABASES, Shopper, order
 from tests.test_admin import PASSWORD_HASH, log_in
 from tests.test_cancel import cancel

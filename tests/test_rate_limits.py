@@ -4,8 +4,8 @@ the error page to browsers."""
 
 import pytest
 
-from shop.config import RATE_LIMITS, ConfigError
-from shop.errors import MESSAGES
+from shop.core.config import RATE_LIMITS, ConfigError
+from shop.web.errors import MESSAGES
 from tests.conftest import checked, make_app, shop_app
 from tests.test_webhooks import live_shop, webhook_from
 

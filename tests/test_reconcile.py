@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from shop.extensions import db
-from shop.models import Order, OrderStatus
-from shop.reconcile import reconcile
-from shop.sandbox import switchboard
+from iamport_sandbox import switchboard
+from shop.core.extensions import db
+from shop.core.models import Order, OrderStatus
+from shop.payments.reconcile import reconcile
 from tests.conftest import DATABASES, notices, order_status, stock
 from tests.invariants import broken_promises
 

@@ -6,11 +6,11 @@ import pytest
 import requests
 from sqlalchemy import select, update
 
-from shop.cancellation import refund
-from shop.extensions import db
-from shop.models import OrderStatus, Product, Refund, RefundState
-from shop.refunds import RefundRefused
-from shop.sandbox import switchboard
+from iamport_sandbox import switchboard
+from shop.core.extensions import db
+from shop.core.models import OrderStatus, Product, Refund, RefundState
+from shop.payments.cancellation import refund
+from shop.payments.refunds import RefundRefused
 from tests.conftest import DATABASES, Shopper, notices, order_status, stock
 from tests.invariants import broken_promises
 

@@ -10,9 +10,9 @@ from flask import render_template_string
 from sqlalchemy import select
 
 from shop import create_app
-from shop.extensions import db
-from shop.models import Order
-from shop.security import PAYMENT_HOSTS
+from shop.core.extensions import db
+from shop.core.models import Order
+from shop.web.security import PAYMENT_HOSTS
 
 ROOT = Path(__file__).resolve().parents[1]
 LIVE = {

@@ -5,8 +5,8 @@ needed the gateway shows up as a 503."""
 import pytest
 from sqlalchemy import update
 
-from shop.extensions import db
-from shop.models import Order, OrderStatus
+from shop.core.extensions import db
+from shop.core.models import Order, OrderStatus
 from tests.conftest import DATABASES, events, order
 from tests.test_cancel import cancel
 

@@ -4,8 +4,8 @@ consent at checkout, and a shipping fee that is part of the amount PortOne is to
 import pytest
 from sqlalchemy import select
 
-from shop.extensions import db
-from shop.models import Order
+from shop.core.extensions import db
+from shop.core.models import Order
 from tests.conftest import BUYER, Shopper, make_app, order
 
 

@@ -45,12 +45,12 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from shop.extensions import db
-from shop.models import Notice, Order, OrderStatus, Payment, Product
-from shop.reconcile import reconcile
-from shop.sandbox import switchboard
-from shop.sandbox.dashboard import TEST_REFUND_ACCOUNT
-from shop.settled import FINAL
+from iamport_sandbox import switchboard
+from iamport_sandbox.dashboard import TEST_REFUND_ACCOUNT
+from shop.core.extensions import db
+from shop.core.models import Notice, Order, OrderStatus, Payment, Product
+from shop.payments.reconcile import reconcile
+from shop.payments.settled import FINAL
 from tests.conftest import GatewaySwitch, Shopper, make_app, wait_for_webhooks
 from tests.invariants import broken_promises
 from tests.spec_check import SpecCheck

@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shop.models import Order, OrderStatus, Payment
-from shop.states import ALLOWED, next_status, target
+from shop.core.models import Order, OrderStatus, Payment
+from shop.payments.states import ALLOWED, next_status, target
 
 S = OrderStatus
 NOW = datetime(2026, 11, 22, tzinfo=UTC)

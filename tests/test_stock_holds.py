@@ -4,9 +4,9 @@ no payment follows goes back."""
 import pytest
 from sqlalchemy import select
 
-from shop.demo import DEMO_PRODUCTS
-from shop.extensions import db
-from shop.models import Order, OrderStatus, Product
+from shop.core.extensions import db
+from shop.core.models import Order, OrderStatus, Product
+from shop.storefront.demo import DEMO_PRODUCTS
 from tests.conftest import events, order_status, stock
 
 STRANGER, PORTONE = "203.0.113.9", "52.78.100.19"

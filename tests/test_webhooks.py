@@ -9,10 +9,10 @@ import sqlite3
 import pytest
 from sqlalchemy import select
 
+from iamport_sandbox import switchboard
 from shop import create_app
-from shop.extensions import db
-from shop.models import OrderStatus, PaymentEvent
-from shop.sandbox import switchboard
+from shop.core.extensions import db
+from shop.core.models import OrderStatus, PaymentEvent
 from tests.conftest import (
     GatewaySwitch,
     Shopper,

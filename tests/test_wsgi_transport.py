@@ -7,7 +7,7 @@ import pytest
 import requests
 from flask import Flask, jsonify, request
 
-from shop.wsgi_transport import WSGIAdapter
+from shop.web.wsgi_transport import WSGIAdapter
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Every page but the login needs the operator's session (shop.admin.auth); every change is a POST
 with CSRF and a confirmation box, and goes through the same services as the rest of the shop
-(shop.cancellation, shop.sync), so the ledger, the checksums and the timeline all apply.
+(shop.payments.cancellation, shop.payments.sync), so the ledger, the checksums and the timeline all apply.
 """
 
 from flask import Blueprint

@@ -15,8 +15,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.admin import bp, sessions
 from shop.admin.forms import LoginForm
-from shop.extensions import limiter
-from shop.security import never_stored
+from shop.core.extensions import limiter
+from shop.web.security import never_stored
 
 HASH_SHAPE = re.compile(r"(scrypt|pbkdf2)(:\w+)*\$[^$]+\$[0-9a-f]+")
 MIN_PASSWORD_LENGTH = 12

@@ -14,9 +14,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, DateRange, InputRequired, Length, NumberRange, Optional
 
-from shop.forms import RefundAccountForm
-from shop.models import OrderStatus, Payment
-from shop.refunds import remaining
+from shop.core.models import OrderStatus, Payment
+from shop.payments.refunds import remaining
+from shop.storefront.forms import RefundAccountForm
 
 DATES = DateRange(
     date(2000, 1, 1), date(2999, 12, 31), "2000-01-01부터 2999-12-31 사이의 날짜를 입력해 주세요."

@@ -9,12 +9,12 @@ from sqlalchemy.orm import selectinload
 
 from shop.admin import bp, timeline
 from shop.admin.forms import ConfirmForm, OrderFilterForm, RefundForm, refund_form
-from shop.extensions import db
-from shop.lookup import digits
-from shop.models import SEOUL, Notice, Order, OrderStatus, Payment, as_utc
-from shop.orders import find_order
-from shop.payment_methods import METHODS
-from shop.states import HOLDS_MONEY, holds_money
+from shop.core.extensions import db
+from shop.core.models import SEOUL, Notice, Order, OrderStatus, Payment, as_utc
+from shop.payments.methods import METHODS
+from shop.payments.states import HOLDS_MONEY, holds_money
+from shop.storefront.lookup import digits
+from shop.storefront.orders import find_order
 
 PER_PAGE = 50
 MAX_PAGE = 100_000

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.extensions import Model, db
-from shop.models import as_utc, utcnow
+from shop.core.extensions import Model, db
+from shop.core.models import as_utc, utcnow
 
 LIFETIME = timedelta(hours=8)
 

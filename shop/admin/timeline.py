@@ -5,8 +5,8 @@ The raw values stay beside the words: they are what PortOne's console and the lo
 
 from sqlalchemy import or_, select
 
-from shop.extensions import db
-from shop.models import Order, OrderStatus, PaymentEvent
+from shop.core.extensions import db
+from shop.core.models import Order, OrderStatus, PaymentEvent
 
 SOURCES = {
     "callback": "결제창 콜백 (PC)",

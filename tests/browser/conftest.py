@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from shop import create_app
-from shop.demo import DEMO_PRODUCTS
-from shop.extensions import db
-from shop.models import Product
+from shop.core.extensions import db
+from shop.core.models import Product
+from shop.storefront.demo import DEMO_PRODUCTS
 from tests.live_server import LiveServer
 from tests.spec_check import spec_checked
 

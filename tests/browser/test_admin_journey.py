@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 from werkzeug.security import generate_password_hash
 
-from shop.extensions import db
-from shop.models import Order, OrderStatus
+from shop.core.extensions import db
+from shop.core.models import Order, OrderStatus
 from tests.browser.conftest import screenshot
 from tests.browser.test_desktop_journey import checkout_one_chair, open_window
 from tests.conftest import order, order_status

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from shop.models import OrderStatus
-from shop.sandbox import switchboard
+from iamport_sandbox import switchboard
+from shop.core.models import OrderStatus
 from tests.browser.conftest import fill_checkout, new_page, screenshot
 from tests.conftest import order_status
 

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from shop.models import OrderStatus
+from shop.core.models import OrderStatus
 from tests.browser.conftest import fill_checkout, screenshot
 from tests.conftest import order_status
 

@@ -4,8 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from shop.models import OrderStatus
-from shop.sandbox import switchboard
+from iamport_sandbox import switchboard
+from shop.core.models import OrderStatus
 from tests.browser.conftest import screenshot
 from tests.browser.test_desktop_journey import checkout_one_chair, open_window
 from tests.conftest import order_status

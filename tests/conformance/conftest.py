@@ -9,8 +9,8 @@ import pytest
 import requests
 from iamport import Iamport
 
-from shop.sandbox import create_sandbox_app
-from shop.sandbox.store import SandboxStore
+from iamport_sandbox import create_sandbox_app
+from iamport_sandbox.store import SandboxStore
 from tests.live_server import serving
 from tests.spec_check import spec_checked
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from flask import Flask, Response, request
 
-from shop.sandbox import create_app
-from shop.sandbox.store import SandboxStore
+from iamport_sandbox import create_app
+from iamport_sandbox.store import SandboxStore
 from tests.conformance.conftest import pay_in_the_window
 from tests.live_server import serving
 from tests.spec_check import SpecCheck, shape

@@ -16,7 +16,7 @@ import requests
 from flask import Flask
 from iamport import Iamport
 
-from shop.sandbox import create_app, database_path
+from iamport_sandbox import create_app, database_path
 from tests.conformance.conftest import pay_in_the_window
 from tests.live_server import free_port, serving
 from tests.sandbox.webhook_receiver import Receiver, wait_for
@@ -197,7 +197,16 @@ def serve(command: list[str], environment: dict, port: int, log: Path):
 @pytest.fixture
 def flask_run(environment, tmp_path):
     port = free_port()
-    command = [sys.executable, "-m", "flask", "--app", "shop.sandbox", "run", "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "iamport_sandbox",
+        "run",
+        "--port",
+        str(port),
+    ]
     yield from serve(command, environment, port, tmp_path / "flask.log")
 
 
@@ -214,7 +223,7 @@ def gunicorn(environment, tmp_path):
         "2",
         "-b",
         f"127.0.0.1:{port}",
-        "shop.sandbox:create_app()",
+        "iamport_sandbox:create_app()",
     ]
     yield from serve(command, environment, port, tmp_path / "gunicorn.log")
 

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from shop.sandbox import create_sandbox_app
+from iamport_sandbox import create_sandbox_app
 from tests import spec_check
 from tests.sandbox.webhook_receiver import Receiver
 

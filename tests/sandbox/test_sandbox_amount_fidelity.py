@@ -2,7 +2,7 @@
 
 import pytest
 
-from shop.sandbox.store import CancelRefused
+from iamport_sandbox.store import CancelRefused
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from shop.sandbox.store import CancelRefused, SandboxStore
+from iamport_sandbox.store import CancelRefused, SandboxStore
 
 NOT_FOUND = {"code": 1, "message": "취소할 결제건이 존재하지 않습니다.", "response": None}
 ALREADY_CANCELLED = {"code": 1, "message": "이미 전액취소된 주문입니다.", "response": None}
@@ -366,7 +366,7 @@ def test_a_window_payment_is_cancelled_with_its_receipt(client, auth, window):
 @pytest.fixture
 def notified(monkeypatch):
     """Records the webhooks the API asks for instead of sending them."""
-    webhooks = pytest.importorskip("shop.sandbox.webhooks")
+    webhooks = pytest.importorskip("iamport_sandbox.webhooks")
     calls = []
     monkeypatch.setattr(webhooks, "notify", lambda *args: calls.append(args))
     return calls

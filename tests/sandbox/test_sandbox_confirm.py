@@ -6,8 +6,8 @@ import threading
 import pytest
 from flask import Flask, Response, request
 
-from shop.sandbox import confirm, switchboard, webhooks
-from shop.wsgi_transport import WSGIAdapter
+from iamport_sandbox import confirm, switchboard, webhooks
+from shop.web.wsgi_transport import WSGIAdapter
 from tests.sandbox.webhook_receiver import closed_port_url
 
 CONFIRM_URL = "http://merchant.test/payments/confirm"

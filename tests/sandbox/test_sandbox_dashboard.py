@@ -1,7 +1,7 @@
 import pytest
 from markupsafe import escape
 
-from shop.sandbox import create_sandbox_app, switchboard, webhooks
+from iamport_sandbox import create_sandbox_app, switchboard, webhooks
 from tests.sandbox.webhook_receiver import wait_for, webhook_threads
 
 

@@ -3,7 +3,7 @@ authentication comes before the method check, HEAD and OPTIONS are answered."""
 
 import pytest
 
-from shop.sandbox import switchboard
+from iamport_sandbox import switchboard
 
 METHOD_NOT_ALLOWED = {"code": -1, "message": "허용되지 않는 HTTP 메서드입니다.", "response": None}
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import shop.sandbox
+import iamport_sandbox
 
-ROOT = Path(shop.sandbox.__file__).parent
-PACKAGE = "shop.sandbox"
+ROOT = Path(iamport_sandbox.__file__).parent
+PACKAGE = "iamport_sandbox"
 
 
 def module_name(path: Path) -> str:

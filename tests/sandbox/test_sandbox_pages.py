@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-import shop.sandbox
+import iamport_sandbox
 
-SCRIPT = Path(shop.sandbox.__file__).parent / "static" / "sandbox" / "iamport.payment.js"
+SCRIPT = Path(iamport_sandbox.__file__).parent / "static" / "sandbox" / "iamport.payment.js"
 
 
 def test_sdk_script_is_served_as_javascript(client):

@@ -8,7 +8,7 @@ from base64 import b64encode
 import pytest
 from werkzeug.security import generate_password_hash
 
-from shop.sandbox import webhooks
+from iamport_sandbox import webhooks
 
 MERCHANT = "http://shop.test"
 FOREIGN = [

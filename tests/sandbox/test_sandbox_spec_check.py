@@ -1,7 +1,7 @@
 import pytest
 from flask import Blueprint, Flask
 
-from shop.sandbox import create_sandbox_app
+from iamport_sandbox import create_sandbox_app
 from tests.spec_check import SpecCheck, spec_checked
 
 PAYMENT = {

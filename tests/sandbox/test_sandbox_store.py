@@ -4,7 +4,7 @@ from contextlib import closing
 
 import pytest
 
-from shop.sandbox.store import SandboxStore
+from iamport_sandbox.store import SandboxStore
 
 
 def test_inserted_payment_has_a_default_for_every_field(store, clock, validate):

@@ -3,7 +3,7 @@ import time
 import pytest
 import requests
 
-from shop.sandbox import switchboard, webhooks
+from iamport_sandbox import switchboard, webhooks
 from tests.live_server import serving
 from tests.sandbox.webhook_receiver import wait_for, webhook_threads
 

@@ -2,7 +2,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from shop.sandbox.store import SandboxStore
+from iamport_sandbox.store import SandboxStore
 
 CREDENTIALS = {"imp_key": "sandbox_key", "imp_secret": "sandbox_secret"}
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from shop.sandbox import banks, webhooks
+from iamport_sandbox import banks, webhooks
 from tests.sandbox.webhook_receiver import wait_for, webhook_threads
 
 NOT_FOUND = {"code": -1, "message": "존재하지 않는 결제정보입니다.", "response": None}

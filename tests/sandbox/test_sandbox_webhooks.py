@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from shop.sandbox import switchboard, webhooks
+from iamport_sandbox import switchboard, webhooks
 from tests.sandbox.webhook_receiver import closed_port_url, wait_for, webhook_threads
 
 
@@ -113,7 +113,7 @@ def test_a_failed_payment_sends_no_webhook(window, store, receiver, outcome, for
 def test_without_any_url_nothing_is_sent_and_the_log_says_why(window, store, caplog):
     imp_uid = window.opened()
 
-    with caplog.at_level(logging.INFO, logger="shop.sandbox.webhooks"):
+    with caplog.at_level(logging.INFO, logger="iamport_sandbox.webhooks"):
         window.decide(imp_uid, "approve")
 
     [delivery] = webhooks.deliveries(store, imp_uid)

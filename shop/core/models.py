@@ -1,0 +1,282 @@
+"""The shop's tables. Money is integer KRW; times are timezone-aware UTC."""
+
+import enum
+import secrets
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.core.extensions import Model
+from shop.core.shipping import Totals
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; the shop writes UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def new_order_number() -> str:
+    """What the customer reads and types (주문번호): the Seoul date and six random digits.
+    Looking an order up also needs the buyer's phone, and attempts are rate-limited."""
+    today = datetime.now(SEOUL).strftime("%Y%m%d")
+    return f"{today}-{secrets.randbelow(1_000_000):06d}"
+
+
+def new_merchant_uid() -> str:
+    """Unique and unguessable (128 random bits): the order page is reachable by it alone."""
+    return "ord_" + secrets.token_hex(16)
+
+
+class OrderStatus(enum.Enum):
+    PENDING = "pending"  # created, waiting for a payment
+    PAID = "paid"
+    VBANK_ISSUED = "vbank_issued"  # virtual account issued, waiting for the deposit
+    EXPIRED = "expired"  # the virtual account's due date passed without a deposit
+    FAILED = "failed"  # the last attempt failed; the customer may try again
+    FORGED = "forged"  # the gateway's payment does not match the order; never fulfilled
+    NEEDS_REVIEW = "needs_review"  # money arrived in a way no rule settles: a person decides
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    CANCELLED = "cancelled"  # cancelled by the customer before any money was taken
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    OrderStatus.PENDING: "결제 대기",
+    OrderStatus.PAID: "결제 완료",
+    OrderStatus.VBANK_ISSUED: "입금 대기",
+    OrderStatus.FAILED: "결제 실패",
+    OrderStatus.FORGED: "결제 검증 실패",
+    OrderStatus.EXPIRED: "입금 기한 만료",
+    OrderStatus.NEEDS_REVIEW: "확인 필요",
+    OrderStatus.PARTIALLY_REFUNDED: "부분 환불",
+    OrderStatus.REFUNDED: "환불 완료",
+    OrderStatus.CANCELLED: "주문 취소",
+}
+
+
+def status_enum(cls):
+    """Store enum values (not names), as portable strings rather than native enum types."""
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Product(Model):
+    __table_args__ = (CheckConstraint("price > 0", name="price_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text)
+    price: Mapped[int]
+    stock: Mapped[int]
+    image: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Product {self.slug} {self.price}원>"
+
+
+class Order(Model):
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_uid: Mapped[str] = mapped_column(String(40), unique=True, default=new_merchant_uid)
+    number: Mapped[str] = mapped_column(String(20), unique=True, default=new_order_number)
+    status: Mapped[OrderStatus] = mapped_column(
+        status_enum(OrderStatus), default=OrderStatus.PENDING
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[int]  # 결제 금액: the goods plus shipping_fee
+    shipping_fee: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="KRW")
+    pay_method: Mapped[str] = mapped_column(String(20))
+    buyer_name: Mapped[str] = mapped_column(String(50))
+    buyer_email: Mapped[str] = mapped_column(String(120))
+    buyer_tel: Mapped[str] = mapped_column(String(20))
+    buyer_addr: Mapped[str] = mapped_column(String(200))
+    buyer_postcode: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    paid_at: Mapped[datetime | None]
+    # Set and cleared only by conditional updates, so stock moves once per order whatever
+    # deliveries race (shop.payments.effects).
+    stock_taken: Mapped[bool] = mapped_column(default=False)
+    # A hold made by the confirm process gives its stock back at this moment unless paid for.
+    stock_held_until: Mapped[datetime | None] = mapped_column(index=True)
+    review_reason: Mapped[str | None] = mapped_column(String(200))
+    shipped_at: Mapped[datetime | None]  # 배송 시작, set by the operator (shop.admin)
+
+    lines: Mapped[list["OrderLine"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
+    )
+    payments: Mapped[list["Payment"]] = relationship(
+        back_populates="order", order_by="Payment.started_at"
+    )
+    refunds: Mapped[list["Refund"]] = relationship(order_by="Refund.id", viewonly=True)
+
+    def __repr__(self) -> str:
+        return f"<Order {self.merchant_uid} {self.status.value} {self.amount}원>"
+
+    @property
+    def goods_amount(self) -> int:
+        return self.amount - self.shipping_fee
+
+    @property
+    def totals(self) -> Totals:
+        return Totals(self.goods_amount, self.shipping_fee)
+
+    @property
+    def latest_payment(self) -> "Payment | None":
+        return self.payments[-1] if self.payments else None
+
+    @property
+    def paid_payment(self) -> "Payment | None":
+        return next((p for p in reversed(self.payments) if p.status == "paid"), None)
+
+    @property
+    def vbank_payment(self) -> "Payment | None":
+        return next((p for p in reversed(self.payments) if p.vbank_num), None)
+
+
+class OrderLine(Model):
+    """A product as it was sold: name and price are frozen at checkout."""
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    unit_price: Mapped[int]
+    quantity: Mapped[int]
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def subtotal(self) -> int:
+        return self.unit_price * self.quantity
+
+    def __repr__(self) -> str:
+        return f"<OrderLine {self.name} x{self.quantity}>"
+
+
+class Payment(Model):
+    """A gateway payment as last fetched from PortOne; the only source of payment truth."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    imp_uid: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_uid: Mapped[str] = mapped_column(String(40), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int]
+    cancel_amount: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(String(3))
+    pay_method: Mapped[str | None] = mapped_column(String(30))
+    pg_provider: Mapped[str | None] = mapped_column(String(30))
+    pg_tid: Mapped[str | None] = mapped_column(String(100))
+    apply_num: Mapped[str | None] = mapped_column(String(30))
+    card_name: Mapped[str | None] = mapped_column(String(50))
+    receipt_url: Mapped[str | None] = mapped_column(String(500))
+    fail_reason: Mapped[str | None] = mapped_column(String(500))
+    vbank_name: Mapped[str | None] = mapped_column(String(50))
+    vbank_num: Mapped[str | None] = mapped_column(String(50))
+    vbank_holder: Mapped[str | None] = mapped_column(String(100))
+    vbank_date: Mapped[datetime | None]
+    sandbox: Mapped[bool] = mapped_column(default=False)
+    started_at: Mapped[datetime | None]
+    paid_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)  # when a fetch last changed it
+
+    order: Mapped[Order | None] = relationship(back_populates="payments")
+
+    def __repr__(self) -> str:
+        return f"<Payment {self.imp_uid} {self.status} {self.amount}>"
+
+
+class PaymentEvent(Model):
+    """Append-only: every claim about a payment, where it came from and what came of it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str] = mapped_column(String(20))  # callback, redirect, webhook, reconcile
+    imp_uid: Mapped[str | None] = mapped_column(String(100))
+    claimed_merchant_uid: Mapped[str | None] = mapped_column(String(100))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"), index=True)
+    gateway_status: Mapped[str | None] = mapped_column(String(20))
+    gateway_amount: Mapped[int | None]
+    outcome: Mapped[str] = mapped_column(String(30))
+    order_status_before: Mapped[str | None] = mapped_column(String(20))
+    order_status_after: Mapped[str | None] = mapped_column(String(20))
+    # What an unauthenticated sender (a webhook, a confirm call, a browser) said, never acted
+    # upon; `detail` is what the shop found and did.
+    claim: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(String(500))
+
+    def __repr__(self) -> str:
+        return f"<PaymentEvent {self.source} {self.imp_uid} {self.outcome}>"
+
+
+class Notice(Model):
+    """Outbox: a message to the customer, written in the transaction of the change that causes
+    it and sent afterwards. One of each kind per order, whatever deliveries race."""
+
+    __table_args__ = (UniqueConstraint("order_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"))
+    kind: Mapped[str] = mapped_column(String(30))  # payment_confirmed, vbank_issued, refunded
+    recipient: Mapped[str] = mapped_column(String(120))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]  # None: as soon as possible
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+    def __repr__(self) -> str:
+        return f"<Notice {self.kind} order={self.order_id}>"
+
+
+class RefundState(enum.Enum):
+    SENDING = "sending"  # recorded, then sent to PortOne
+    DONE = "done"
+    REFUSED = "refused"  # PortOne said no; `message` says why
+    UNKNOWN = "unknown"  # no answer: PortOne is asked what happened before anything else
+
+
+class Refund(Model):
+    """Every cancel the shop asks PortOne for: the ledger its checksums come from."""
+
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    imp_uid: Mapped[str] = mapped_column(String(40), index=True)
+    amount: Mapped[int]
+    checksum: Mapped[int]  # what PortOne should still hold of the payment before this cancel
+    reason: Mapped[str] = mapped_column(String(200))
+    # forged, duplicate, out_of_stock, test_channel, cancelled_order, customer, operator
+    cause: Mapped[str] = mapped_column(String(20))
+    state: Mapped[RefundState] = mapped_column(
+        status_enum(RefundState), default=RefundState.SENDING
+    )
+    message: Mapped[str | None] = mapped_column(String(500))
+    cancellation_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<Refund {self.imp_uid} {self.amount}원 {self.state.value}>"

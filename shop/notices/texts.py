@@ -1,0 +1,102 @@
+"""What the shop tells its customers by e-mail: one text per kind of notice, in Korean.
+
+Each names the order by the number the customer reads and types (order.number) and links to its
+page. A notice never carries a refund account, a card number or anything secret: a mail passes
+through servers the shop does not control.
+"""
+
+from flask import current_app
+
+from shop.core.formatting import seoul_time, won
+from shop.core.models import Order
+
+
+def _confirmed(order: Order) -> tuple[str, str]:
+    return (
+        f"[주문 확인] {order.name} 결제가 완료되었습니다",
+        _letter(order, f"{won(order.amount)} 결제가 확인되었습니다. 주문해 주셔서 감사합니다."),
+    )
+
+
+def _vbank_issued(order: Order) -> tuple[str, str]:
+    payment = order.vbank_payment
+    if (
+        payment is None
+    ):  # shop.payments.states gives an order this status only with an account issued
+        raise ValueError(f"order {order.merchant_uid} has no virtual account to tell of")
+    return (
+        f"[입금 안내] {order.name} 가상계좌가 발급되었습니다",
+        _letter(
+            order,
+            f"아래 가상계좌로 {won(order.amount)}을 입금해 주세요.\n"
+            "입금이 확인되면 다시 알려 드리겠습니다.\n\n"
+            f"은행: {payment.vbank_name}\n"
+            f"계좌번호: {payment.vbank_num}\n"
+            f"예금주: {payment.vbank_holder or '-'}\n"
+            f"입금 기한: {seoul_time(payment.vbank_date)}까지",
+            amount_label="입금하실 금액",
+        ),
+    )
+
+
+def _deposit_received(order: Order) -> tuple[str, str]:
+    return (
+        f"[입금 확인] {order.name} 입금이 확인되었습니다",
+        _letter(order, f"{won(order.amount)} 입금이 확인되었습니다. 주문해 주셔서 감사합니다."),
+    )
+
+
+def _refunded(order: Order) -> tuple[str, str]:
+    return (
+        f"[환불 완료] {order.name} 결제가 취소되었습니다",
+        _letter(
+            order,
+            f"{won(order.amount)} 결제가 취소되었습니다.\n"
+            "결제 수단에 따라 환불 금액이 반영되기까지 며칠 걸릴 수 있습니다.",
+        ),
+    )
+
+
+def _cancelled(order: Order) -> tuple[str, str]:
+    return (
+        f"[주문 취소] {order.name} 주문이 취소되었습니다",
+        _letter(order, "요청하신 대로 주문을 취소했습니다.", amount_label="주문 금액"),
+    )
+
+
+def _letter(order: Order, message: str, amount_label: str = "결제 금액") -> str:
+    shop_name = current_app.config["SHOP_NAME"]
+    return "\n\n".join(
+        (
+            f"{order.buyer_name}님, 안녕하세요. {shop_name}입니다.",
+            message,
+            _order_facts(order, amount_label),
+            _where_to_look(order),
+            f"{shop_name} 드림\n이 메일은 발신 전용입니다.",
+        )
+    )
+
+
+def _order_facts(order: Order, amount_label: str) -> str:
+    lines = [f"주문번호: {order.number}", f"상품명: {order.name}"]
+    if order.shipping_fee > 0:
+        lines += [f"상품 금액: {won(order.goods_amount)}", f"배송비: {won(order.shipping_fee)}"]
+    return "\n".join([*lines, f"{amount_label}: {won(order.amount)}"])
+
+
+def _where_to_look(order: Order) -> str:
+    shop_url = current_app.config["SHOP_URL"]
+    return (
+        f"주문 내역 보기: {shop_url}/orders/{order.merchant_uid}\n"
+        f"주문조회({shop_url}/orders/lookup)에서 주문번호와 주문하신 분의 휴대폰 번호로도 "
+        "주문을 찾을 수 있습니다."
+    )
+
+
+NOTICE_TEXTS = {
+    "payment_confirmed": _confirmed,
+    "vbank_issued": _vbank_issued,
+    "deposit_received": _deposit_received,
+    "refunded": _refunded,
+    "cancelled": _cancelled,
+}

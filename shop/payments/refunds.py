@@ -1,0 +1,178 @@
+"""Refunds and revocations: the only ways the shop asks PortOne to give money back or to stop
+taking it.
+
+A refund is recorded first (in the transaction that decided it, under the order's lock, so a
+double click or a repeated delivery finds it and asks for nothing more), then sent after the
+commit with `checksum` = what our ledger says PortOne still holds of the payment. PortOne
+refuses a cancel whose checksum is out of date, so a cancel repeated after a lost answer is
+never executed twice; and a refund whose answer was lost is "unknown" until PortOne has been
+asked what happened.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from shop.core.extensions import db
+from shop.core.models import Order, OrderStatus, Payment, Refund, RefundState, as_utc
+from shop.payments.gateway import GatewayError, PortOne
+from shop.payments.states import CLOSED, HOLDS_MONEY, fits, holds_money, open_vbank
+
+IN_FLIGHT = (RefundState.SENDING, RefundState.UNKNOWN)
+REASONS = {
+    "forged": "결제 금액이 주문 금액과 달라 자동으로 환불했습니다.",
+    "duplicate": "이미 결제된 주문에 들어온 중복 결제라 자동으로 환불했습니다.",
+    "out_of_stock": "재고가 부족해 주문을 처리할 수 없어 자동으로 환불했습니다.",
+    "test_channel": "테스트 결제이거나 상점이 쓰지 않는 결제 채널로 들어온 결제라 자동으로 환불했습니다.",
+    "cancelled_order": "이미 취소·환불된 주문에 들어온 결제라 자동으로 환불했습니다.",
+}
+
+
+class RefundRefused(Exception):
+    """The refund cannot be asked for; the message says why, in words for a person."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def remaining(payment: Payment) -> int:
+    return payment.amount - payment.cancel_amount
+
+
+def request(
+    order: Order, payment: Payment, reason: str, cause: str, amount: int | None = None
+) -> Refund:
+    """Record a refund to send after the commit; the caller holds the order's lock."""
+    if _in_flight(payment.imp_uid):
+        raise RefundRefused("이 결제의 환불을 이미 진행하고 있습니다. 잠시 후 다시 확인해 주세요.")
+    left = remaining(payment)
+    amount = left if amount is None else amount
+    if not 0 < amount <= left:
+        raise RefundRefused(f"환불할 수 있는 금액은 1원부터 {left:,}원까지입니다.")
+    refund = Refund(
+        order_id=order.id,
+        imp_uid=payment.imp_uid,
+        amount=amount,
+        checksum=left,
+        reason=reason[:200],
+        cause=cause,
+    )
+    db.session.add(refund)
+    db.session.flush()
+    return refund
+
+
+def _in_flight(imp_uid: str) -> bool:
+    query = select(Refund.id).where(Refund.imp_uid == imp_uid, Refund.state.in_(IN_FLIGHT))
+    return db.session.execute(query).first() is not None
+
+
+def automatic(order: Order, channels: set[str] | None) -> list[Refund]:
+    """Refunds nobody should have to ask for: forged, duplicate, test-channel payments, money
+    for goods the shop no longer has, money on a cancelled order. Once per payment."""
+    return [r for p, cause in causes(order, channels) if (r := _once(order, p, cause))]
+
+
+def causes(order: Order, channels: set[str] | None) -> list[tuple[Payment, str]]:
+    """The payments of the order that should go back, with why; reads nothing more."""
+    held = sorted((p for p in order.payments if holds_money(p)), key=_paid_first)
+    found = [(p, _cause(order, p, channels, keeper=held[0])) for p in held]
+    return [(p, cause) for p, cause in found if cause]
+
+
+def _paid_first(payment: Payment) -> tuple:
+    """The payment the order keeps: the first paid, and of two paid in the same second the one
+    the shop stored first. Stable across syncs, so two syncs never keep different ones."""
+    paid_at = as_utc(payment.paid_at) if payment.paid_at else datetime.max.replace(tzinfo=UTC)
+    return (paid_at, payment.id)
+
+
+def _cause(
+    order: Order, payment: Payment, channels: set[str] | None, keeper: Payment
+) -> str | None:
+    """`channels`: the PG providers the live shop uses (None in sandbox mode: any)."""
+    if channels is not None and (payment.sandbox or payment.pg_provider not in channels):
+        return "test_channel"
+    if not fits(order, payment):
+        return "forged"
+    if order.status in CLOSED:
+        return "cancelled_order"
+    if payment is not keeper:
+        return "duplicate"
+    if order.status in HOLDS_MONEY and not order.stock_taken:
+        return "out_of_stock"
+    return None
+
+
+def _once(order: Order, payment: Payment, cause: str) -> Refund | None:
+    asked = select(Refund.id).where(Refund.imp_uid == payment.imp_uid, Refund.cause == cause)
+    if db.session.execute(asked).first() is not None:
+        return None
+    try:
+        return request(order, payment, REASONS[cause], cause)
+    except RefundRefused:
+        return None
+
+
+def send(gateway: PortOne, refund: Refund, account: dict | None = None) -> dict[str, Any] | None:
+    """Send a recorded refund (after its commit); the payment as PortOne now has it, or None.
+
+    `account` (refund_holder, refund_bank, refund_account) is for virtual-account payments;
+    it goes to PortOne and nowhere else.
+    """
+    if refund.state == RefundState.UNKNOWN:
+        try:
+            current = gateway.get_payment(refund.imp_uid)
+        except GatewayError:
+            return None
+        if _went_through(refund, current):
+            return _finish(refund, RefundState.DONE, current)
+    try:
+        payment = gateway.cancel(
+            refund.imp_uid, refund.amount, refund.checksum, refund.reason, account
+        )
+    except GatewayError as error:
+        state = RefundState.UNKNOWN if error.unavailable else RefundState.REFUSED
+        _finish(refund, state, message=error.message)
+        return None
+    return _finish(refund, RefundState.DONE, payment)
+
+
+def _went_through(refund: Refund, payment: dict[str, Any]) -> bool:
+    still_held = payment["amount"] - (payment.get("cancel_amount") or 0)
+    return still_held <= refund.checksum - refund.amount
+
+
+def _finish(
+    refund: Refund, state: RefundState, payment: dict | None = None, message: str | None = None
+) -> dict | None:
+    """Record how it ended, unless someone else already did (the update is conditional)."""
+    history = (payment or {}).get("cancel_history") or [{}]
+    db.session.execute(
+        update(Refund)
+        .where(Refund.id == refund.id, Refund.state.in_(IN_FLIGHT))
+        .values(
+            state=state,
+            message=(message or "")[:500] or None,
+            cancellation_id=history[-1].get("cancellation_id"),
+            finished_at=datetime.now(UTC),
+        )
+    )
+    db.session.commit()
+    return payment
+
+
+def vbanks_to_revoke(order: Order) -> list[str]:
+    """Open virtual accounts of an order that is paid another way, or cancelled."""
+    if order.status not in (*HOLDS_MONEY, OrderStatus.CANCELLED):
+        return []
+    return [p.imp_uid for p in order.payments if open_vbank(p)]
+
+
+def revoke(gateway: PortOne, imp_uid: str) -> dict[str, Any] | None:
+    try:
+        return gateway.revoke_vbank(imp_uid)
+    except GatewayError:
+        return None  # reconciliation asks again; a deposit that still arrives is refunded

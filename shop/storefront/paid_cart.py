@@ -1,0 +1,50 @@
+"""The cart lives until payment: an order placed from it empties it only once the order is
+paid (or its virtual account issued), so a declined or closed payment finds it still full.
+
+The session remembers the waiting order and the quantities it took; the next request after
+the payment removes just those (the customer may have added more since)."""
+
+from flask import Flask, session
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+
+from shop.core.extensions import db
+from shop.core.models import Order, OrderStatus
+from shop.payments.states import CLOSED, HOLDS_MONEY
+from shop.storefront.cart import cart_quantities, save_cart
+
+BOUGHT = (*HOLDS_MONEY, OrderStatus.VBANK_ISSUED)
+GIVEN_UP = (*CLOSED, OrderStatus.EXPIRED, OrderStatus.FORGED)
+
+
+def register(app: Flask) -> None:
+    app.before_request(settle_cart)
+
+
+def await_payment(merchant_uid: str) -> None:
+    session["cart_order"] = {"merchant_uid": merchant_uid, "quantities": cart_quantities()}
+
+
+def settle_cart() -> None:
+    waiting = session.get("cart_order")
+    if not waiting:
+        return
+    try:
+        status = status_of(waiting.get("merchant_uid"))
+    except DBAPIError:  # the page itself says what it can; the cart waits for the next one
+        db.session.rollback()
+        return
+    if status in BOUGHT:
+        save_cart(minus(cart_quantities(), waiting.get("quantities", {})))
+    if status is None or status in BOUGHT or status in GIVEN_UP:
+        session.pop("cart_order")
+
+
+def status_of(merchant_uid) -> OrderStatus | None:
+    query = select(Order.status).where(Order.merchant_uid == str(merchant_uid))
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def minus(cart: dict[str, int], bought: dict[str, int]) -> dict[str, int]:
+    left = {key: count - bought.get(key, 0) for key, count in cart.items()}
+    return {key: count for key, count in left.items() if count > 0}
