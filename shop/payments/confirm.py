@@ -4,9 +4,10 @@ stops the payment.
 
 The call itself is only a claim (anyone can POST it), so the payment it names is fetched from
 PortOne: stock is held only for a payment PortOne has, still `ready`, for this order and its
-amount. A hold lasts CONFIRM_HOLD_MINUTES; the payment's result normally arrives seconds
-later and makes it a sale (or gives it back), and a hold nobody paid for is given back by the
-next sync of the order or by reconciliation (shop.payments.effects, release_expired_holds).
+amount (when PortOne cannot be asked, nothing is held and the payment goes on). A hold lasts
+CONFIRM_HOLD_MINUTES; the payment's result normally arrives seconds later and makes it a sale
+(or gives it back), and a hold nobody paid for is given back by the next sync of the order or
+by reconciliation (shop.payments.effects, release_expired_holds).
 """
 
 import logging
@@ -33,6 +34,7 @@ from shop.payments.sync import (
 CONFIRMABLE = (OrderStatus.PENDING, OrderStatus.FAILED, OrderStatus.VBANK_ISSUED)
 TRY_AGAIN = "일시적인 오류로 결제를 진행할 수 없습니다. 잠시 후 다시 시도해 주세요."
 UNKNOWN_PAYMENT = "PortOne에서 결제 요청을 찾을 수 없습니다."
+UNCHECKED = "PortOne에 결제를 확인하지 못해 재고를 잡지 않고 승인을 허용"
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +46,11 @@ def confirm(gateway: PortOne, imp_uid: str, merchant_uid: str, amount: object) -
     try:
         payment = known_payment(gateway, imp_uid)
     except GatewayError as error:
-        log.warning("confirm of %s refused, PortOne did not answer: %s", imp_uid, error)
-        return _recorded(event, None, TRY_AGAIN)
+        # Nothing is held for a payment nobody could check; refusing would lose the sale
+        # while PortOne is slow. The sync takes the stock, or refunds what is sold out.
+        log.warning("confirm of %s let through unheld, PortOne did not answer: %s", imp_uid, error)
+        event.detail = UNCHECKED
+        return _recorded(event, None, None)
     try:
         order = locked_order(merchant_uid)
         reason = refusal(order, payment, merchant_uid)
