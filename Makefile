@@ -7,7 +7,9 @@ PORT ?= 5000
 # Payment windows send phones back to SHOP_URL, so it follows the port unless set.
 SHOP_URL ?= http://127.0.0.1:$(PORT)
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
-LOCK := $(BIN)/pip-compile --quiet --no-header --strip-extras --allow-unsafe \
+# Installs take the locks' files only, each checked against its sha256 in the lock.
+PIP_LOCKED := $(PIP) --require-hashes
+LOCK := $(BIN)/pip-compile --quiet --no-header --strip-extras --allow-unsafe --generate-hashes \
 	--no-emit-index-url --no-emit-find-links
 # PortOne's Node.js client, for tests/conformance/test_node_client.py (needs node and npm).
 NODE_CLIENT := tests/conformance/node
@@ -33,20 +35,23 @@ lint: $(VENV)/.test-deps
 browser:
 	bash scripts/install-browser
 
-# Pin every package (direct and indirect) from the *.in files into the *.txt lock files.
+# Pin every package (direct and indirect) from the *.in files into the *.txt lock files, with
+# the sha256 of each of its files. Pins already in a lock stay while the ranges admit them.
+# requirements-dev.in is constrained by requirements.txt, so it is compiled second.
+# requirements-nodeps.txt is written by hand (one pin, its hashes from `pip hash`).
 lock: $(VENV)/.test-deps
 	$(LOCK) -o requirements.txt requirements.in
 	$(LOCK) -o requirements-dev.txt requirements-dev.in
 
 $(VENV)/.run-deps: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) -r requirements.txt
+	$(PIP_LOCKED) -r requirements.txt
 	touch $@
 
 $(VENV)/.test-deps: requirements-dev.txt requirements-nodeps.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) -r requirements-dev.txt
-	$(PIP) --no-deps -r requirements-nodeps.txt
+	$(PIP_LOCKED) -r requirements-dev.txt
+	$(PIP_LOCKED) --no-deps -r requirements-nodeps.txt
 	touch $@ $(VENV)/.run-deps
 
 # The stamp lives in node_modules, so a removed node_modules is installed again.
