@@ -11,24 +11,28 @@ payment never paid has nothing and no history; `histories` holds the balance aft
 and after each cancel, oldest first.
 """
 
+from collections.abc import Iterator
 from decimal import Decimal
+
+from flask.typing import ResponseReturnValue
 
 from .api import PAYMENT_NOT_FOUND, bp
 from .current import store
 from .money import exact, plain, split_vat
 from .rest import envelope, failure
 from .store.cancels import is_revoked
+from .webguard import Payment
 
 ZERO = Decimal(0)
 
 
 @bp.get("/payments/<id:imp_uid>/balance")
-def payment_balance(imp_uid):
+def payment_balance(imp_uid: str) -> ResponseReturnValue:
     payment = store().get_payment(imp_uid)
     return envelope(balance_of(payment)) if payment else failure(PAYMENT_NOT_FOUND, 404)
 
 
-def balance_of(payment: dict) -> dict:
+def balance_of(payment: Payment) -> dict:
     """The balance now, with the balances it went through."""
     steps = list(balance_steps(payment))
     left = steps[-1][1] if steps else ZERO
@@ -36,7 +40,7 @@ def balance_of(payment: dict) -> dict:
     return {"amount": plain(left), **parts(payment, left), "histories": histories}
 
 
-def balance_steps(payment: dict):
+def balance_steps(payment: Payment) -> Iterator[tuple[int, Decimal]]:
     """(moment, amount left) once paid, then after each cancel."""
     if not payment["paid_at"] or is_revoked(payment):
         return
@@ -47,7 +51,7 @@ def balance_steps(payment: dict):
         yield cancellation["cancelled_at"], left
 
 
-def parts(payment: dict, amount: Decimal) -> dict:
+def parts(payment: Payment, amount: Decimal) -> dict:
     primary = taxed(amount, payment["currency"])
     return {
         "primary": primary,

@@ -19,6 +19,7 @@ import logging
 import requests
 
 from . import current, security
+from .webguard import Payment, PaymentFields
 from .webhooks import describe
 
 TIMEOUT = 10
@@ -31,7 +32,7 @@ UNKNOWN_REASON = "알 수 없음"
 log = logging.getLogger(__name__)
 
 
-def refusal(payment: dict, checkout: dict) -> tuple[dict, str] | None:
+def refusal(payment: Payment, checkout: dict) -> tuple[PaymentFields, str] | None:
     """Ask confirm_url, if the request had one. None lets the payment go on; else the changes
     that fail it and the error code, as the window's other outcomes return them."""
     url = checkout.get("confirm_url")
@@ -45,12 +46,21 @@ def refusal(payment: dict, checkout: dict) -> tuple[dict, str] | None:
         return None
     code, text = REFUSED
     fail_reason = text.format(reason=call["reason"] or UNKNOWN_REASON)
-    return {"status": "failed", "failed_at": call["at"], "fail_reason": fail_reason}, code
+    failure: PaymentFields = {
+        "status": "failed",
+        "failed_at": call["at"],
+        "fail_reason": fail_reason,
+    }
+    return failure, code
 
 
-def ask(url: str, payment: dict) -> dict:
+def ask(url: str, payment: Payment) -> dict:
     """POST the payment to confirm_url once: url, accepted, status, reason and error."""
-    body = {key: payment[key] for key in ("imp_uid", "merchant_uid", "amount")}
+    body = {
+        "imp_uid": payment["imp_uid"],
+        "merchant_uid": payment["merchant_uid"],
+        "amount": payment["amount"],
+    }
     call = {"url": url, "accepted": False, "status": None, "reason": None, "error": None}
     try:
         response = current.webhook_session().post(

@@ -1,7 +1,8 @@
 """What every REST answer and request shares: PortOne's JSON envelope, and the body and token a
-request brings. api.py's routes, the switchboard's faults (switchboard.py), the method check
-(routing.py) and the app's error pages all answer in this envelope, so it has a module of its
-own that none of them needs the others for."""
+request brings. The REST routes (api.py and the modules that join its blueprint), the
+switchboard's faults (switchboard.py), the method check (routing.py) and the app's error pages
+all answer in this envelope, so it has a module of its own that none of them needs the others
+for."""
 
 import json
 

@@ -1,24 +1,19 @@
 """What the sandbox refuses, and the headers it sends with every answer.
 
-JSON is read strictly (no lone surrogates, which SQLite cannot store, no NUL, no deep nesting,
-no NaN) and NUL is refused anywhere, so hostile requests are malformed ones, never a 500. The console (payments, webhook
-log, switches, mailbox) asks for SANDBOX_CONSOLE_PASSWORD_HASH when one is set. When
-SANDBOX_MERCHANT_ORIGINS names the merchant's site (the shop sets its own origin when it mounts
-the sandbox), notice_url and confirm_url may only point there, so nobody can make the sandbox's
-server POST to any other address, and only the merchant's pages may frame the payment window.
+JSON is read strictly (webguard.py) and NUL is refused anywhere, so hostile requests are
+malformed ones, never a 500. The console (payments, webhook log, switches, mailbox) asks for
+SANDBOX_CONSOLE_PASSWORD_HASH when one is set. When SANDBOX_MERCHANT_ORIGINS names the
+merchant's site (the shop sets its own origin when it mounts the sandbox), notice_url and
+confirm_url may only point there, so nobody can make the sandbox's server POST to any other
+address, and only the merchant's pages may frame the payment window.
 """
 
-import json
-import math
-import secrets
-from urllib.parse import urlsplit
-
-from flask import Flask, Response, abort, current_app, g, render_template, request
-from flask.json.provider import DefaultJSONProvider
+from flask import Flask, Response, abort, current_app, render_template, request
 from werkzeug.exceptions import Unauthorized
 from werkzeug.security import check_password_hash
 
-MAX_JSON_DEPTH = 32
+from .webguard import StrictJSONProvider, csp_nonce, origin
+
 # The sandbox's refusal, like its other F-codes a guess: PortOne itself posts to any address.
 FOREIGN_URL = (
     "F0015",
@@ -35,44 +30,7 @@ def install(app: Flask) -> None:
     app.after_request(add_headers)
 
 
-def loads(text: str | bytes) -> object:
-    """json.loads for what a client sends: ValueError for anything but plain JSON."""
-    try:
-        value = json.loads(text, parse_constant=refuse_constant, parse_float=finite)
-    except RecursionError as error:
-        raise ValueError("JSON nested too deeply") from error
-    pending = [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, str):
-            item.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError, a ValueError
-            if "\x00" in item:
-                raise ValueError("NUL in text")
-        elif isinstance(item, dict | list):
-            if depth > MAX_JSON_DEPTH:
-                raise ValueError("JSON nested too deeply")
-            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
-            pending.extend((child, depth + 1) for child in children)
-    return value
-
-
-def refuse_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
-def finite(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"{text} is out of range")
-    return number
-
-
-class StrictJSONProvider(DefaultJSONProvider):
-    def loads(self, s, **kwargs):
-        return loads(s)
-
-
-def refuse_nul():
+def refuse_nul() -> None:
     """NUL in a query, a form or a path is a malformed request (the shop's PostgreSQL would
     refuse a merchant_uid holding one)."""
     texts = list((request.view_args or {}).values())
@@ -90,17 +48,12 @@ def merchant_origins() -> tuple[str, ...]:
     """SANDBOX_MERCHANT_ORIGINS as origins; empty: any (the sandbox on a developer's machine)."""
     configured = current_app.config["SANDBOX_MERCHANT_ORIGINS"] or ()
     items = configured.split(",") if isinstance(configured, str) else configured
-    return tuple(origin_of(item.strip()) for item in items if item.strip())
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    return tuple(origin(item.strip()) for item in items if item.strip())
 
 
 def is_merchant_url(url: object) -> bool:
     origins = merchant_origins()
-    return not origins or (isinstance(url, str) and origin_of(url) in origins)
+    return not origins or (isinstance(url, str) and origin(url) in origins)
 
 
 def foreign_url_refusal(*urls: object) -> tuple[str, str] | None:
@@ -128,12 +81,6 @@ def require_console_password():
 
 
 # Headers
-
-
-def csp_nonce() -> str:
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
 
 
 def add_headers(response: Response) -> Response:

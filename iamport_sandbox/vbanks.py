@@ -9,19 +9,25 @@ PUT and DELETE declare 400 and 404, GET /vbanks/holder 400 and 404. Every text i
 """
 
 import json
-from datetime import datetime
+from collections.abc import Mapping
+from typing import Final
 
 from flask import request
+from flask.typing import ResponseReturnValue
 
 from . import banks, security, webhooks
-from .api import INVALID_AMOUNT, PAYMENT_NOT_FOUND, bp, number_field, text_field
+from .api import PAYMENT_NOT_FOUND, bp
 from .current import store
+from .deadlines import kst_text
 from .money import fits_currency, normalize_amount, not_whole_won
-from .pg import BUYER_FIELDS, KST, notice_url, order_refusal, pg_provider_and_id
+from .params import number_field, text_field
+from .pay_request import buyer_fields, notice_url, order_refusal, pg_provider_and_id
+from .prepare import INVALID_AMOUNT
 from .rest import body, envelope, failure
 from .store import CancelRefused, VbankRevokeRefused
 from .store.cancels import is_revoked
 from .store.documents import random_digits
+from .webguard import Payment, PaymentFields
 
 MISSING_FIELD = "{name} 파라메터가 누락되었습니다."
 UNKNOWN_BANK = "지원되지 않는 은행코드입니다(받은 값: {code})."
@@ -35,7 +41,7 @@ REQUIRED = ("merchant_uid", "amount", "vbank_code", "vbank_due", "vbank_holder")
 CURRENCY = "KRW"  # virtual accounts take won only
 # A guess: what PortOne's API issuance records as the channel (its spec: "api" for payments
 # without a window).
-API_CHANNEL = "api"
+API_CHANNEL: Final = "api"
 
 
 class VbankRefused(Exception):
@@ -47,7 +53,7 @@ class VbankRefused(Exception):
 
 
 @bp.post("/vbanks")
-def issue_vbank():
+def issue_vbank() -> ResponseReturnValue:
     """PortOne's 가상계좌 발급 (createVbank): a `ready` payment with its account at once.
 
     Guesses: the account number's form (as the window's); that an order already paid, or
@@ -65,7 +71,7 @@ def issue_vbank():
 
 
 @bp.put("/vbanks/<id:imp_uid>")
-def change_vbank(imp_uid):
+def change_vbank(imp_uid: str) -> ResponseReturnValue:
     """PortOne's 가상계좌 정보 수정 (modifyVbank): a new amount and/or deadline for an account
     still waiting for its deposit. Guesses: no webhook follows; a deadline already past may be
     moved to the future again (that is what the change is for)."""
@@ -79,7 +85,7 @@ def change_vbank(imp_uid):
 
 
 @bp.delete("/vbanks/<id:imp_uid>")
-def revoke_vbank(imp_uid):
+def revoke_vbank(imp_uid: str) -> ResponseReturnValue:
     """PortOne's 가상계좌 발급취소 (revokeVbank): only for an account still waiting for its
     deposit (status `ready`), else HTTP 400 as its spec describes (a response without a schema,
     which the reduced contract in tests/ leaves out). Guesses: the code 1, the texts, and that
@@ -92,11 +98,11 @@ def revoke_vbank(imp_uid):
 
 
 @bp.get("/vbanks/holder")
-def account_holder():
+def account_holder() -> ResponseReturnValue:
     """PortOne's 예금주 조회 (queryBankHolder) from bank_code and bank_num in the query; the
     holder comes from banks.py's table and rule. 400 for a missing or unknown bank, 404 for an
     account that does not exist (its spec's "Request not found")."""
-    raw_code, bank_num = request.args.get("bank_code"), request.args.get("bank_num")
+    raw_code, bank_num = request.args.get("bank_code", ""), request.args.get("bank_num", "")
     for name, value in (("bank_code", raw_code), ("bank_num", bank_num)):
         if not value:
             return failure(MISSING_FIELD.format(name=name), 400)
@@ -109,27 +115,39 @@ def account_holder():
     return envelope({"bank_holder": holder})
 
 
-def requested_account(fields: dict) -> tuple[dict, dict]:
+def requested_account(fields: Mapping[str, object]) -> tuple[PaymentFields, dict]:
     """The payment and checkout fields of an issue request; VbankRefused when unusable."""
     for name in REQUIRED:
         if fields.get(name) in (None, ""):
             raise VbankRefused(MISSING_FIELD.format(name=name))
-    merchant_uid = str(fields["merchant_uid"])
-    amount = requested_amount(fields)
+    amount, code, due = requested_amount(fields), requested_bank(fields), requested_due(fields)
+    refuse_unusable_order(fields, amount)
+    return issued_payment(fields, amount, code, due), api_checkout(fields, due)
+
+
+def requested_bank(fields: Mapping[str, object]) -> str:
     code = banks.bank_code(fields["vbank_code"])
     if code is None:
         raise VbankRefused(UNKNOWN_BANK.format(code=fields["vbank_code"]))
-    due = requested_due(fields)
-    foreign = security.foreign_url_refusal(notice_url(fields.get("notice_url")))
-    if foreign:
-        raise VbankRefused(foreign[1])
-    pg_provider, pg_id = pg_provider_and_id(fields)
-    refusal = order_refusal({"merchant_uid": merchant_uid, "amount": amount, "pg": pg_provider})
+    return code
+
+
+def refuse_unusable_order(fields: Mapping[str, object], amount: int) -> None:
+    """A notice_url outside the merchant's site (F0015), then the window's order checks."""
+    merchant_uid, pg_provider = str(fields["merchant_uid"]), pg_provider_and_id(fields)[0]
+    refusal = security.foreign_url_refusal(notice_url(fields.get("notice_url"))) or order_refusal(
+        {"merchant_uid": merchant_uid, "amount": amount, "pg": pg_provider}
+    )
     if refusal:
         raise VbankRefused(refusal[1])
+
+
+def issued_payment(fields: Mapping[str, object], amount: int, code: str, due: int) -> PaymentFields:
+    """The payment an issue request makes: `ready`, with its account already issued."""
+    pg_provider, pg_id = pg_provider_and_id(fields)
     now = store().now()
-    payment = {
-        "merchant_uid": merchant_uid,
+    return {
+        "merchant_uid": str(fields["merchant_uid"]),
         "name": text_field(fields, "name"),
         "amount": amount,
         "currency": CURRENCY,
@@ -138,7 +156,7 @@ def requested_account(fields: dict) -> tuple[dict, dict]:
         "pg_provider": pg_provider,
         "pg_id": pg_id,
         "pg_tid": f"sandbox{random_digits(16)}",
-        **{field: text_field(fields, field) for field in BUYER_FIELDS},
+        **buyer_fields(fields),
         "custom_data": custom_data(fields.get("custom_data")),
         "vbank_code": code,
         "vbank_name": banks.bank_name(code),
@@ -148,18 +166,21 @@ def requested_account(fields: dict) -> tuple[dict, dict]:
         "vbank_issued_at": now,
         "started_at": now,
     }
-    checkout = {
+
+
+def api_checkout(fields: Mapping[str, object], due: int) -> dict:
+    """No window: the checkout keeps where webhooks go and the deadline as Korean time."""
+    return {
         "mode": "api",
         "notice_url": notice_url(fields.get("notice_url")),
-        "vbank_due": datetime.fromtimestamp(due, KST).strftime("%Y-%m-%d %H:%M:%S"),
+        "vbank_due": kst_text(due),
         "outcome": "vbank",
     }
-    return payment, checkout
 
 
-def requested_changes(fields: dict) -> dict:
+def requested_changes(fields: Mapping[str, object]) -> PaymentFields:
     """The amount and vbank_date a change request asks for; VbankRefused when unusable."""
-    changes = {}
+    changes: PaymentFields = {}
     if fields.get("amount") not in (None, ""):
         changes["amount"] = requested_amount(fields)
     if fields.get("vbank_due") not in (None, ""):
@@ -169,7 +190,7 @@ def requested_changes(fields: dict) -> dict:
     return changes
 
 
-def checked(payment: dict, changes: dict) -> dict:
+def checked(payment: Payment, changes: PaymentFields) -> PaymentFields:
     """The changes, if the payment is an account that still waits for its deposit."""
     if payment["pay_method"] != "vbank" or not payment["vbank_num"]:
         raise VbankRefused(CHANGE_NOT_VBANK)
@@ -179,7 +200,7 @@ def checked(payment: dict, changes: dict) -> dict:
     return changes
 
 
-def requested_amount(fields: dict) -> int:
+def requested_amount(fields: Mapping[str, object]) -> int:
     try:
         amount = normalize_amount(number_field(fields, "amount"))
     except CancelRefused as refusal:
@@ -191,7 +212,7 @@ def requested_amount(fields: dict) -> int:
     return int(amount)
 
 
-def requested_due(fields: dict) -> int:
+def requested_due(fields: Mapping[str, object]) -> int:
     """vbank_due as PortOne's API takes it: a UNIX timestamp in seconds, in the future."""
     raw = fields.get("vbank_due")
     try:

@@ -22,6 +22,7 @@ from flask import current_app
 
 from . import current, security, switchboard
 from .store import SandboxStore
+from .webguard import Payment
 
 # PortOne's documented timeouts: the first delivery may take 10 s to connect and 30 s to answer;
 # a re-delivery 15 s in all, which requests can only approximate by bounding each phase.
@@ -108,7 +109,7 @@ class Target:
     duplicate: bool
 
 
-def notify(payment: dict, status: str, cancellation_id: str | None = None) -> None:
+def notify(payment: Payment, status: str, cancellation_id: str | None = None) -> None:
     """Send the webhook PortOne sends when `payment` reaches `status`.
 
     Callers decide whether PortOne would send one at all (never for a failure; for an API
@@ -117,7 +118,7 @@ def notify(payment: dict, status: str, cancellation_id: str | None = None) -> No
     send(payment, status, cancellation_id, resend=False)
 
 
-def resend(payment: dict) -> None:
+def resend(payment: Payment) -> None:
     """The console's "재발송": the payment's current status again, with re-delivery timeouts."""
     history = payment["cancel_history"]
     cancellation_id = history[-1]["cancellation_id"] if history else None
@@ -136,7 +137,7 @@ def content_format(store: SandboxStore) -> str:
     return chosen or current_app.config["SANDBOX_WEBHOOK_FORMAT"]
 
 
-def send(payment: dict, status: str, cancellation_id: str | None, resend: bool) -> None:
+def send(payment: Payment, status: str, cancellation_id: str | None, resend: bool) -> None:
     store = current.store()
     switches = switchboard.board(store)
     webhook = compose(store, payment, status, cancellation_id, resend, switches)
@@ -163,7 +164,7 @@ def send(payment: dict, status: str, cancellation_id: str | None, resend: bool) 
 
 def compose(
     store: SandboxStore,
-    payment: dict,
+    payment: Payment,
     status: str,
     cancellation_id: str | None,
     resend: bool,
@@ -191,7 +192,7 @@ def compose(
     )
 
 
-def target_urls(store: SandboxStore, payment: dict) -> list[str]:
+def target_urls(store: SandboxStore, payment: Payment) -> list[str]:
     """notice_url (a string or a list of them) replaces the configured URL; it is not added."""
     found = store.payment_and_checkout(payment["imp_uid"])
     notice_url = found[1]["notice_url"] if found else None

@@ -2,9 +2,11 @@
 /vbanks/{imp_uid} and the console): the checks PortOne makes, the refusals it answers, and
 the one write that follows."""
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from ..money import exact, fits_currency, not_whole_won, plain
+from ..webguard import Cancellation, Payment
 from .database import Database
 from .documents import random_digits
 from .payments import read_payment, write_payment
@@ -35,8 +37,8 @@ class CancelStore(Database):
         amount: float | None = None,
         reason: str | None = None,
         checksum: float | None = None,
-        refund: dict | None = None,
-    ) -> tuple[dict, str]:
+        refund: Mapping[str, str | None] | None = None,
+    ) -> tuple[Payment, str]:
         """Cancel part or all of a payment, as POST /payments/cancel and the console do.
 
         `amount` None or 0 cancels all that is left. `checksum`, when given, must equal what is
@@ -57,7 +59,7 @@ class CancelStore(Database):
             # The spec makes a cancellation's reason a required string; a guess: a cancel
             # without one keeps an empty reason, never null.
             reason = reason or NO_REASON
-            cancellation = {
+            cancellation: Cancellation = {
                 "pg_tid": payment["pg_tid"] or f"sandbox{random_digits(16)}",
                 "amount": plain(taken),
                 "cancelled_at": now,
@@ -78,7 +80,7 @@ class CancelStore(Database):
             write_payment(db, payment, checkout, now)
         return payment, cancellation_id
 
-    def revoke_vbank(self, imp_uid: str) -> dict | None:
+    def revoke_vbank(self, imp_uid: str) -> Payment | None:
         """Revoke an issued virtual account that waits for its deposit (PortOne's 발급취소).
 
         None when there is no such payment; VbankRevokeRefused (nothing changed) when the
@@ -112,7 +114,10 @@ class CancelRefused(Exception):
 
 
 def cancellable_amount(
-    payment: dict, amount: float | None, checksum: float | None, refund: dict | None
+    payment: Payment,
+    amount: float | None,
+    checksum: float | None,
+    refund: Mapping[str, str | None] | None,
 ) -> Decimal:
     """What a cancel takes off the payment, after PortOne's checks (their order is ours)."""
     if payment["status"] not in ("paid", "cancelled") or is_revoked(payment):
@@ -156,7 +161,7 @@ class VbankRevokeRefused(Exception):
         self.message = message
 
 
-def is_revoked(payment: dict) -> bool:
+def is_revoked(payment: Payment) -> bool:
     """A revoked virtual account: cancelled without anything cancelled (revoke_vbank)."""
     return (
         payment["status"] == "cancelled"
@@ -166,7 +171,7 @@ def is_revoked(payment: dict) -> bool:
     )
 
 
-def revoke_problem(payment: dict) -> str | None:
+def revoke_problem(payment: Payment) -> str | None:
     """Why this payment's virtual account cannot be revoked; None when it can."""
     if payment["pay_method"] != "vbank":
         return REVOKE_NOT_VBANK

@@ -6,12 +6,14 @@ checkout is what only the sandbox needs: how the window was opened and how it wa
 
 import secrets
 
+from ..webguard import Cancellation, Payment, PaymentFields
+
 
 def random_digits(count: int) -> str:
     return "".join(secrets.choice("0123456789") for _ in range(count))
 
 
-def blank_payment(now: int) -> dict:
+def blank_payment(now: int) -> Payment:
     """A payment as PortOne reports it right after the window opened, before any decision."""
     return {
         "imp_uid": f"imp_{random_digits(12)}",
@@ -88,31 +90,36 @@ def blank_checkout() -> dict:
 PAYMENT_FIELDS = frozenset(blank_payment(0))
 
 
-def status_defaults(payment: dict, now: int) -> dict:
+def status_defaults(payment: Payment, now: int) -> PaymentFields:
     """Fields a payment inserted directly in a later status would have gathered on its way."""
     if payment["status"] == "paid":
         return {"paid_at": now, "pg_tid": f"sandbox{random_digits(16)}"}
     if payment["status"] == "failed":
         return {"failed_at": now, "fail_reason": "[F1006] 카드 한도초과"}
     if payment["status"] == "cancelled":
-        cancellation = {
-            "pg_tid": f"sandbox{random_digits(16)}",
-            "amount": payment["amount"],
-            "cancelled_at": now,
-            "reason": "샌드박스 테스트 취소",
-            "cancellation_id": f"sandbox_cancel_{random_digits(12)}",
-            "receipt_url": None,
-        }
-        return {
-            "paid_at": now,
-            "cancelled_at": now,
-            "cancel_amount": payment["amount"],
-            "cancel_reason": cancellation["reason"],
-            "cancel_history": [cancellation],
-        }
+        return cancelled_defaults(payment["amount"], now)
     return {}
 
 
-def is_decided(payment: dict, checkout: dict) -> bool:
+def cancelled_defaults(amount: int | float, now: int) -> PaymentFields:
+    """Paid, then cancelled in full at once."""
+    cancellation: Cancellation = {
+        "pg_tid": f"sandbox{random_digits(16)}",
+        "amount": amount,
+        "cancelled_at": now,
+        "reason": "샌드박스 테스트 취소",
+        "cancellation_id": f"sandbox_cancel_{random_digits(12)}",
+        "receipt_url": None,
+    }
+    return {
+        "paid_at": now,
+        "cancelled_at": now,
+        "cancel_amount": amount,
+        "cancel_reason": cancellation["reason"],
+        "cancel_history": [cancellation],
+    }
+
+
+def is_decided(payment: Payment, checkout: dict) -> bool:
     """Whether the window is done: a decision was taken, or the payment left `ready` otherwise."""
     return checkout["outcome"] is not None or payment["status"] != "ready"

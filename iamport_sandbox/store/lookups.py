@@ -3,6 +3,7 @@
 
 import json
 
+from ..webguard import Payment
 from .database import Database
 
 SORTINGS = {
@@ -27,7 +28,7 @@ STATUS_MOMENTS = {
 class LookupStore(Database):
     def find_payment(
         self, merchant_uid: str, status: str | None = None, sorting: str = "-started"
-    ) -> dict | None:
+    ) -> Payment | None:
         """The first payment of an order in the given order (newest started by default)."""
         query = "SELECT payment FROM payments WHERE merchant_uid = ?"
         arguments: tuple = (merchant_uid,)
@@ -38,7 +39,7 @@ class LookupStore(Database):
             row = db.execute(f"{query} ORDER BY {SORTINGS[sorting]} LIMIT 1", arguments).fetchone()
         return json.loads(row["payment"]) if row else None
 
-    def recent_payments(self, limit: int = 50) -> list[dict]:
+    def recent_payments(self, limit: int = 50) -> list[Payment]:
         with self._connection() as db:
             rows = db.execute(
                 "SELECT payment FROM payments ORDER BY started_at DESC, rowid DESC LIMIT ?",
@@ -53,7 +54,7 @@ class LookupStore(Database):
         sorting: str = "-started",
         page: int = 1,
         limit: int = 20,
-    ) -> tuple[int, list[dict]]:
+    ) -> tuple[int, list[Payment]]:
         """One page of an order's payments, optionally in one status, and how many there are."""
         where = "merchant_uid = ?"
         arguments: tuple[str, ...] = (merchant_uid,)
@@ -69,7 +70,7 @@ class LookupStore(Database):
         sorting: str = "-started",
         page: int = 1,
         limit: int = 20,
-    ) -> tuple[int, list[dict]]:
+    ) -> tuple[int, list[Payment]]:
         """One page of the payments in a status (or `all`) whose moment of that status lies
         in [since, until], and how many there are."""
         where = f"{STATUS_MOMENTS[status]} BETWEEN ? AND ?"
@@ -80,7 +81,7 @@ class LookupStore(Database):
 
     def _page(
         self, where: str, arguments: tuple, sorting: str, page: int, limit: int
-    ) -> tuple[int, list[dict]]:
+    ) -> tuple[int, list[Payment]]:
         with self._connection() as db:
             db.execute("BEGIN")  # one snapshot, so the count and the page agree
             query = f"FROM payments WHERE {where}"
@@ -91,7 +92,7 @@ class LookupStore(Database):
             ).fetchall()
         return total, [json.loads(row["payment"]) for row in rows]
 
-    def cancellable_payment(self, merchant_uid: str) -> dict | None:
+    def cancellable_payment(self, merchant_uid: str) -> Payment | None:
         """The payment a cancel by merchant_uid is about: the order's newest paid or partly
         cancelled payment; else, so that the refusal gives the real reason, its newest fully
         cancelled one, else its newest of any status."""

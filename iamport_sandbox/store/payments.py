@@ -4,9 +4,15 @@ API and the console change them."""
 import json
 import sqlite3
 from collections.abc import Callable
+from typing import Unpack
 
+from ..webguard import Payment, PaymentFields
 from .database import Database
 from .documents import PAYMENT_FIELDS, blank_checkout, blank_payment, is_decided, status_defaults
+
+# A change to a payment: the fields to set, from the payment and its checkout as they are now;
+# None sets nothing.
+Change = Callable[[Payment, dict], PaymentFields | None]
 
 SCHEMA = (
     # The columns next to the JSON documents exist only so lookups can filter and sort.
@@ -19,16 +25,17 @@ SCHEMA = (
 
 
 class PaymentStore(Database):
-    def insert_payment(self, checkout: dict | None = None, **fields: object) -> dict:
+    def insert_payment(
+        self, checkout: dict | None = None, **fields: Unpack[PaymentFields]
+    ) -> Payment:
         """Create a payment; every field has a default and any can be given."""
         unknown = fields.keys() - PAYMENT_FIELDS
         if unknown:
             raise TypeError(f"not fields of a payment: {', '.join(sorted(unknown))}")
         now = self.now()
-        payment = blank_payment(now) | fields
-        for key, value in status_defaults(payment, now).items():
-            if key not in fields:
-                payment[key] = value
+        given = blank_payment(now) | fields
+        # What its status implies, for the fields not given.
+        payment = given | status_defaults(given, now) | fields
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO payments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -45,17 +52,17 @@ class PaymentStore(Database):
             )
         return payment
 
-    def get_payment(self, imp_uid: str) -> dict | None:
+    def get_payment(self, imp_uid: str) -> Payment | None:
         found = self.payment_and_checkout(imp_uid)
         return found[0] if found else None
 
-    def payment_and_checkout(self, imp_uid: str) -> tuple[dict, dict] | None:
+    def payment_and_checkout(self, imp_uid: str) -> tuple[Payment, dict] | None:
         with self._connection() as db:
             return read_payment(db, imp_uid)
 
     def settle(
-        self, imp_uid: str, outcome: str, changes: dict, error_code: str | None = None
-    ) -> tuple[dict, dict] | None:
+        self, imp_uid: str, outcome: str, changes: PaymentFields, error_code: str | None = None
+    ) -> tuple[Payment, dict] | None:
         """Apply the window's decision once; a payment already decided is returned unchanged."""
         with self._transaction() as db:
             found = read_payment(db, imp_uid)
@@ -69,9 +76,7 @@ class PaymentStore(Database):
             write_payment(db, payment, checkout, self.now())
         return payment, checkout
 
-    def update_payment(
-        self, imp_uid: str, change: Callable[[dict, dict], dict | None]
-    ) -> dict | None:
+    def update_payment(self, imp_uid: str, change: Change) -> Payment | None:
         """Set the fields change(payment, checkout) returns, in one transaction.
 
         None when there is no such payment or change returned None; change may raise to refuse,
@@ -104,14 +109,14 @@ class PaymentStore(Database):
             )
 
 
-def read_payment(db: sqlite3.Connection, imp_uid: str) -> tuple[dict, dict] | None:
+def read_payment(db: sqlite3.Connection, imp_uid: str) -> tuple[Payment, dict] | None:
     row = db.execute(
         "SELECT payment, checkout FROM payments WHERE imp_uid = ?", (imp_uid,)
     ).fetchone()
     return (json.loads(row["payment"]), json.loads(row["checkout"])) if row else None
 
 
-def write_payment(db: sqlite3.Connection, payment: dict, checkout: dict, now: int) -> None:
+def write_payment(db: sqlite3.Connection, payment: Payment, checkout: dict, now: int) -> None:
     """Store both documents and the columns that lookups filter and sort on."""
     db.execute(
         "UPDATE payments SET status = ?, paid_at = ?, updated_at = ?, payment = ?, checkout = ?"

@@ -1,22 +1,17 @@
 """What the shop accepts from a request before any view sees it.
 
 Hostile input must end in a 4xx, never in a 500 from the database or the JSON parser: JSON is
-read strictly (no lone surrogates, which no database can store; no NUL, which PostgreSQL refuses
-in text; no deep nesting, which overflows the parser's stack; no NaN or Infinity) and only by
+read strictly (iamport_sandbox.webguard says how; the sandbox reads it the same way) and only by
 the views that read it (`@reads_json`; Flask-WTF would fill a form from a JSON body, numbers and
 lists where its fields expect text); query strings, forms and paths with NUL or a lone surrogate
 are refused with 400; a row id that no table can hold is a 404 before the database is asked.
 """
 
-import json
-import math
-
 from flask import Flask, abort, current_app, request
-from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
-# No body PortOne or the pay page sends is nested more than two levels.
-MAX_JSON_DEPTH = 32
+from iamport_sandbox.webguard import StrictJSONProvider, check_text
+
 # An Integer primary key's range on PostgreSQL (SERIAL); SQLite's is wider, never used.
 MAX_ROW_ID = 2**31 - 1
 REFUSED_TEXT = "요청에 사용할 수 없는 문자(NUL 또는 짝이 없는 서로게이트)가 들어 있습니다."
@@ -51,51 +46,6 @@ class RowIdConverter(IntegerConverter):
 
     def __init__(self, map, *args, **kwargs) -> None:
         super().__init__(map, min=1, max=MAX_ROW_ID)
-
-
-class StrictJSONProvider(DefaultJSONProvider):
-    """Anything but plain JSON is a ValueError, which request.get_json turns into a 400 (and
-    get_json(silent=True) into None), as for any malformed body."""
-
-    def loads(self, s, **kwargs):
-        try:
-            value = json.loads(s, parse_constant=refuse_constant, parse_float=finite, **kwargs)
-        except RecursionError as error:
-            raise ValueError("JSON nested too deeply") from error
-        check_json(value)
-        return value
-
-
-def refuse_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
-def finite(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"{text} is out of range")
-    return number
-
-
-def check_json(value: object) -> None:
-    """ValueError for nesting deeper than MAX_JSON_DEPTH or text no database can store."""
-    pending = [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, str):
-            check_text(item)
-        elif isinstance(item, dict | list):
-            if depth > MAX_JSON_DEPTH:
-                raise ValueError("JSON nested too deeply")
-            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
-            pending.extend((child, depth + 1) for child in children)
-
-
-def check_text(text: str) -> None:
-    """ValueError for NUL or a lone surrogate (a UnicodeEncodeError is a ValueError)."""
-    text.encode("utf-8")
-    if "\x00" in text:
-        raise ValueError("NUL in text")
 
 
 def refuse_unusable_text():

@@ -7,11 +7,11 @@ other sites' frames.
 """
 
 import functools
-import secrets
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
-from flask import Flask, after_this_request, current_app, g
+from flask import Flask, after_this_request, current_app
+
+from iamport_sandbox.webguard import csp_nonce, origin
 
 # Where PortOne's payment window lives (iamport.payment.js frames service.iamport.kr and, on
 # phones, posts the page there) and the PGs behind it, whose frames and pages the window
@@ -55,13 +55,6 @@ def register(app: Flask) -> None:
     app.after_request(add_headers)
 
 
-def csp_nonce() -> str:
-    """This request's nonce: `<script nonce="{{ csp_nonce() }}">` for an inline script."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
-
-
 def add_headers(response):
     config = current_app.config
     headers = response.headers
@@ -94,8 +87,3 @@ def policy(config, nonce: str) -> str:
         "object-src": ("'none'",),
     }
     return "; ".join(" ".join((name, *sources)) for name, sources in directives.items())
-
-
-def origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
