@@ -28,6 +28,28 @@ test: $(VENV)/.test-deps $(NODE_CLIENT)/node_modules/.installed browser
 	$(BIN)/mypy
 	url=$$(bash scripts/install-postgres) && TEST_DATABASE_URL=$$url $(BIN)/pytest
 
+# The quick loop while working (`make test` runs everything): lint, types, and the tests not
+# marked browser or slow, on SQLite and PostgreSQL (an already set TEST_DATABASE_URL is used as
+# it is). Without pytest-xdist they run as two pytest processes side by side, a core each: the
+# PostgreSQL tests with tests/sandbox, and the other tests; only the first uses the database.
+# Each one's output is shown once both have finished; neither keeps a .pytest_cache, which
+# each would overwrite with its own last failures.
+CHECK_PYTEST := $(BIN)/pytest -q -p no:cacheprovider
+CHECK_MARKS := not browser and not slow
+.PHONY: check
+check: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	url=$$(bash scripts/install-postgres) || exit 1; export TEST_DATABASE_URL=$$url; \
+	out=$$(mktemp -d) || exit 1; \
+	{ $(CHECK_PYTEST) -m "$(CHECK_MARKS) and postgres"; pg=$$?; \
+	  $(CHECK_PYTEST) -m "$(CHECK_MARKS)" tests/sandbox && [ $$pg = 0 ]; \
+	} >$$out/1 2>&1 & \
+	$(CHECK_PYTEST) -m "$(CHECK_MARKS) and not postgres" \
+		--ignore=tests/sandbox >$$out/2 2>&1; second=$$?; \
+	wait $$!; first=$$?; cat $$out/1 $$out/2; rm -r $$out; [ $$first = 0 ] && [ $$second = 0 ]
+
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

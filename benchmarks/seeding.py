@@ -16,17 +16,8 @@ from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from shop.core.extensions import db
-from shop.core.models import (
-    Notice,
-    Order,
-    OrderLine,
-    OrderStatus,
-    Payment,
-    PaymentEvent,
-    Product,
-    Refund,
-    RefundState,
-)
+from shop.core.ledger import Notice, Payment, PaymentEvent, Refund, RefundState
+from shop.core.models import Order, OrderLine, OrderStatus, Product
 from shop.storefront.demo import DEMO_PRODUCTS
 
 BATCH = 2_000

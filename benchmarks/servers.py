@@ -75,6 +75,6 @@ def free_port() -> int:
 
 def clean_environment() -> dict[str, str]:
     """This process's environment without any shop setting a developer may have exported."""
-    from shop.core.config import ENV_SETTINGS
+    from shop.core.settings import ENV_SETTINGS
 
     return {name: value for name, value in os.environ.items() if name not in ENV_SETTINGS}

@@ -13,7 +13,7 @@ from shop.admin import bp as admin_bp
 from shop.core import config, database, logs
 from shop.core.extensions import csrf, db, limiter, migrate
 from shop.core.formatting import register_filters
-from shop.notices import mailer
+from shop.notices import sender
 from shop.payments import health
 from shop.payments import views as payments
 from shop.payments.gateway import PortOne
@@ -55,7 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_filters(app)
     app.extensions["portone"] = connect_gateway(app)
     trust_proxies(app)
-    mailer.start_sender(app)
+    sender.start_sender(app)
     return app
 
 

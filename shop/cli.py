@@ -13,7 +13,7 @@ from sqlalchemy import select
 from shop.admin.auth import admin_password_command
 from shop.core.extensions import db
 from shop.core.models import Product
-from shop.notices.mailer import send_due_notices
+from shop.notices.outbox import send_due_notices
 from shop.payments.cancellation import refund
 from shop.payments.reconcile import reconcile
 from shop.payments.refunds import RefundRefused

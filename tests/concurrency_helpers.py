@@ -19,7 +19,8 @@ import requests
 from sqlalchemy import func, select
 
 from shop.core.extensions import db
-from shop.core.models import Notice, Order, PaymentEvent, Product
+from shop.core.ledger import Notice, PaymentEvent
+from shop.core.models import Order, Product
 
 BARRIER_SECONDS = 30  # a thread that never reaches the barrier breaks it instead of hanging
 HTTP_SECONDS = 30

@@ -11,11 +11,15 @@ from sqlalchemy.exc import OperationalError
 
 from iamport_sandbox import switchboard
 from shop import create_app
-from shop.core.config import RATE_LIMITS
 from shop.core.extensions import db
-from shop.core.models import Notice, Order, OrderStatus, PaymentEvent, Product
+from shop.core.ledger import Notice, PaymentEvent
+from shop.core.models import Order, OrderStatus, Product
+from shop.core.settings import RATE_LIMITS
 from shop.storefront.demo import DEMO_PRODUCTS
 from tests.spec_check import spec_checked
+
+# Helpers' asserts explain their failures as a test's own do.
+pytest.register_assert_rewrite("tests.helpers")
 
 BUYER = {
     "buyer_name": "홍길동",
@@ -77,6 +81,15 @@ POSTGRES_URL = os.environ.get(
 )
 DATABASES = ("sqlite", "postgresql")
 SANDBOX_THREADS = ("sandbox-webhook-", "sandbox-late-approval-")
+
+
+def pytest_collection_modifyitems(items):
+    """`postgres` on every test parametrized with the PostgreSQL database (the `app` fixture's
+    or any other fixture's DATABASES parameter), so `-m "not postgres"` runs without one."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgresql" in callspec.params.values():
+            item.add_marker(pytest.mark.postgres)
 
 
 def database_url(kind: str, tmp_path) -> str:

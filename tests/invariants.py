@@ -9,7 +9,8 @@ from collections import Counter
 from sqlalchemy import select
 
 from shop.core.extensions import db
-from shop.core.models import Notice, Order, OrderStatus, PaymentEvent, Product
+from shop.core.ledger import Notice, PaymentEvent
+from shop.core.models import Order, OrderStatus, Product
 from shop.payments import states
 from shop.storefront.demo import DEMO_PRODUCTS
 

@@ -5,7 +5,6 @@ The server listens on 127.0.0.1 at a port the system picks when it is made, serv
 thread (a thread per request), and is shut down and closed on leaving.
 """
 
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,11 +62,3 @@ def serving(app) -> Iterator[str]:
     """Serve `app` while the block runs; its URL, http://127.0.0.1:PORT (no trailing slash)."""
     with LiveServer(app) as server:
         yield server.url
-
-
-def free_port() -> int:
-    """A port nothing listens on right now: for a server started in a subprocess, or for a URL
-    whose connections are refused at once."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]

@@ -12,7 +12,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from shop.admin.auth import WRONG_PASSWORD
 from shop.admin.sessions import LIFETIME, AdminSession
 from shop.core.extensions import db
-from shop.core.models import Order, OrderStatus, Payment, PaymentEvent, Product, Refund
+from shop.core.ledger import Payment, PaymentEvent, Refund
+from shop.core.models import Order, OrderStatus, Product
 from tests.conftest import DATABASES, Shopper, events, order, order_status
 from tests.test_refunds import RefusingCancel, paid
 

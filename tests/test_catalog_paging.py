@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from shop.core.extensions import db
 from shop.core.models import Product
 from tests.conftest import checked, make_app
+from tests.helpers import page_of
 
 CARD_NAME = re.compile(r'<h2 class="product-card__name">([^<]+)</h2>')
 PREV = re.compile(r'<a class="[^"]*pager__prev" rel="prev"\s+href="([^"]+)">이전</a>')
@@ -36,14 +37,8 @@ def big_shop(tmp_path):
     yield from checked(app)
 
 
-def page_of(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
-
-
 def test_the_first_page_shows_12_products_and_links_to_the_next(big_shop):
-    page = page_of(big_shop.test_client(), "/")
+    page = page_of(big_shop.test_client().get("/"), 200)
     names = CARD_NAME.findall(page)
     assert len(names) == 12
     assert names[0] == "노르웨이 회전 의자" and names[-1] == "상품 12"
@@ -53,7 +48,7 @@ def test_the_first_page_shows_12_products_and_links_to_the_next(big_shop):
 
 
 def test_the_second_page_links_back_to_plain_slash(big_shop):
-    page = page_of(big_shop.test_client(), "/?page=2")
+    page = page_of(big_shop.test_client().get("/?page=2"), 200)
     names = CARD_NAME.findall(page)
     assert (len(names), names[0], names[-1]) == (12, "상품 13", "상품 24")
     assert PREV.findall(page) == ["/"]
@@ -62,7 +57,7 @@ def test_the_second_page_links_back_to_plain_slash(big_shop):
 
 
 def test_the_last_page_shows_the_rest_and_no_next_link(big_shop):
-    page = page_of(big_shop.test_client(), "/?page=6")
+    page = page_of(big_shop.test_client().get("/?page=6"), 200)
     assert CARD_NAME.findall(page) == [f"상품 {number}" for number in range(61, 64)]
     assert PREV.findall(page) == ["/?page=5"]
     assert not NEXT.search(page)
@@ -70,7 +65,7 @@ def test_the_last_page_shows_the_rest_and_no_next_link(big_shop):
 
 
 def test_a_shop_that_fits_one_page_shows_no_pager(client):
-    page = page_of(client, "/")
+    page = page_of(client.get("/"), 200)
     assert len(CARD_NAME.findall(page)) == 6
     assert 'class="pager"' not in page and "페이지</p>" not in page
 
@@ -89,7 +84,7 @@ def test_an_empty_shop_says_so_on_its_first_page_only(app, client):
         db.session.execute(delete(Product))
         db.session.commit()
     for url in ("/", "/?page=1"):
-        page = page_of(client, url)
+        page = page_of(client.get(url), 200)
         assert "아직 상품이 없습니다" in page
         assert 'class="pager"' not in page
     assert client.get("/?page=2").status_code == 404

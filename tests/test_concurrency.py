@@ -23,7 +23,8 @@ from tests.concurrency_helpers import (
 from tests.conftest import DATABASES
 from tests.invariants import broken_promises
 
-pytestmark = pytest.mark.parametrize("app", DATABASES, indirect=True)
+# Every test here is rounds of racing threads: 3 to 14 s each on two cores.
+pytestmark = [pytest.mark.parametrize("app", DATABASES, indirect=True), pytest.mark.slow]
 
 # 100 rounds per database in all: about 17 s per database on two cores.
 CARD_ROUNDS = 70

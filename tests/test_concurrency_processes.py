@@ -13,14 +13,12 @@ transition to paid, one stock decrement, one notice, and no answer is a server e
 import os
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 
-from shop.core.config import ENV_SETTINGS
+from shop.core.settings import ENV_SETTINGS
 from tests.concurrency_helpers import (
     CARD_DELIVERIES,
     VBANK_DELIVERIES,
@@ -29,14 +27,13 @@ from tests.concurrency_helpers import (
     Rounds,
 )
 from tests.conftest import DATABASES
+from tests.helpers import free_port, log_tail, wait_until_up
 from tests.invariants import broken_promises
-from tests.live_server import free_port
 
-pytestmark = pytest.mark.parametrize("app", DATABASES, indirect=True)
+pytestmark = [pytest.mark.parametrize("app", DATABASES, indirect=True), pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKERS = 3
-START_SECONDS = 30  # bounded wait for the workers to answer
 STOP_SECONDS = 10
 # Every fifth round is a virtual account (issued, then deposited), the others a card.
 ROUNDS = 100
@@ -57,24 +54,6 @@ def server_environment(app, url: str) -> dict[str, str]:
         # Hundreds of deliveries from one address in a minute: far past any customer's limits.
         "RATELIMIT_ENABLED": "0",
     }
-
-
-def log_tail(log: Path) -> str:
-    return "\n".join(log.read_text(errors="replace").splitlines()[-40:])
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log_tail(log)}")
-        try:
-            if requests.get(url + "/", timeout=2).status_code == 200:
-                return
-        except (requests.ConnectionError, requests.Timeout):  # not listening, or still booting
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"gunicorn did not answer GET / in {START_SECONDS} s:\n{log_tail(log)}")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -118,7 +97,7 @@ def server(app, tmp_path):
             command, env=server_environment(app, url), stdout=output, stderr=subprocess.STDOUT
         )
     try:
-        wait_until_up(url, process, log)
+        wait_until_up(url + "/", process, log)
         yield Server(url, access_log)
     finally:
         stop(process)

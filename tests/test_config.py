@@ -7,9 +7,11 @@ from flask import Config
 from werkzeug.security import generate_password_hash
 
 from shop import create_app
-from shop.core.config import ConfigError, defaults, finish, is_loopback, local_secret_key
+from shop.core.config import finish, is_loopback, local_secret_key
 from shop.core.extensions import db
 from shop.core.models import Order, Product
+from shop.core.setting_parsers import ConfigError
+from shop.core.settings import defaults
 from shop.storefront.demo import DEMO_PRODUCTS
 
 LIVE_KEYS = {"IMP_CODE": "imp12345678", "IMP_KEY": "1234567890123456", "IMP_SECRET": "s" * 40}

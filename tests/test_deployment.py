@@ -10,20 +10,20 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from shop.core.config import ENV_SETTINGS
+from shop.core.settings import ENV_SETTINGS
 from tests.concurrency_helpers import csrf_token
 from tests.conftest import BUYER, POSTGRES_URL
-from tests.live_server import free_port
+from tests.helpers import free_port, wait_until_up
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
-START_SECONDS = 30
 
 
 def drop_everything() -> None:
@@ -72,24 +72,12 @@ def shop(environment, tmp_path):
         )  # fmt: skip
     url = environment["SHOP_URL"]
     try:
-        wait_until_up(url, process, log)
+        wait_until_up(url + "/healthz", process, log)
         yield url
     finally:
         process.terminate()
         process.wait(15)
     assert "Traceback" not in log.read_text(errors="replace"), log.read_text()[-4000:]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text(errors="replace")
-        try:
-            if requests.get(url + "/healthz", timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    pytest.fail(f"gunicorn did not answer in {START_SECONDS} s:\n{log.read_text()[-4000:]}")
 
 
 class Customer:

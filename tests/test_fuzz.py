@@ -26,7 +26,8 @@ from sqlalchemy import inspect, select
 from werkzeug.security import generate_password_hash
 
 from shop.core.extensions import db
-from shop.core.models import Order, PaymentEvent
+from shop.core.ledger import PaymentEvent
+from shop.core.models import Order
 from tests.conftest import DATABASES, Shopper, make_app, wait_for_webhooks
 from tests.invariants import broken_promises
 
@@ -314,6 +315,7 @@ def path_for(rule, values: dict[str, str]) -> str:
     return PARAMETER.sub(lambda match: values[match.group(2)], rule.rule)
 
 
+@pytest.mark.slow  # random requests: 2 to 4 s per database on two cores
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

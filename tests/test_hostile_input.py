@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.core.extensions import db
-from shop.core.models import Payment, PaymentEvent
+from shop.core.ledger import Payment, PaymentEvent
 from tests.conftest import DATABASES, events
 
 pytestmark = pytest.mark.parametrize("app", DATABASES, indirect=True)

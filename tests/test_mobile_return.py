@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from shop.core.extensions import db
-from shop.core.models import OrderStatus, PaymentEvent, Product
+from shop.core.ledger import PaymentEvent
+from shop.core.models import OrderStatus, Product
 from tests.conftest import order_status
 
 RETURN = "/payments/complete/mobile"

@@ -4,7 +4,6 @@ mail server takes it. A real SMTP server (aiosmtpd) on 127.0.0.1 receives them."
 import asyncio
 import email
 import logging
-import socket
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -16,18 +15,15 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from shop.core.extensions import db
-from shop.core.models import SEOUL, Notice, as_utc
-from shop.notices.mailer import send_due_notices, stop_sender
+from shop.core.ledger import Notice
+from shop.core.models import SEOUL, as_utc
+from shop.notices.outbox import send_due_notices
+from shop.notices.sender import stop_sender
 from tests.conftest import BUYER, DATABASES, checked, make_app, notices, order, shop_app
+from tests.helpers import free_port
 from tests.test_cancel import ACCOUNT, cancel
 
 pytestmark = pytest.mark.parametrize("app", DATABASES, indirect=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class MailServer:
@@ -301,7 +297,7 @@ def test_a_notice_is_given_up_after_the_last_attempt_and_kept(app, shopper, mail
 
     assert sent(app) == (0, 1)
     time_passes(app)
-    with caplog.at_level(logging.WARNING, "shop.notices.mailer"):
+    with caplog.at_level(logging.WARNING, "shop.notices.outbox"):
         assert sent(app) == (0, 1)
     time_passes(app)
     assert sent(app) == (0, 0)
@@ -347,7 +343,7 @@ def test_live_mode_without_a_mail_server_keeps_notices_and_says_so_once(
         MAIL_SERVER=None,
     )
     try:
-        with caplog.at_level(logging.WARNING, "shop.notices.mailer"):
+        with caplog.at_level(logging.WARNING, "shop.notices.outbox"):
             assert send_due_notices(live).configured is False
             assert send_due_notices(live).configured is False
         result = live.test_cli_runner().invoke(args=["send-notices"])

@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from shop.core.extensions import db
-from shop.core.models import OrderStatus, Payment
+from shop.core.ledger import Payment
+from shop.core.models import OrderStatus
 from tests.conftest import events, order, stock
 
 

@@ -4,7 +4,8 @@ the error page to browsers."""
 
 import pytest
 
-from shop.core.config import RATE_LIMITS, ConfigError
+from shop.core.setting_parsers import ConfigError
+from shop.core.settings import RATE_LIMITS
 from shop.web.errors import MESSAGES
 from tests.conftest import checked, make_app, shop_app
 from tests.test_webhooks import live_shop, webhook_from

@@ -8,7 +8,8 @@ from sqlalchemy import select, update
 
 from iamport_sandbox import switchboard
 from shop.core.extensions import db
-from shop.core.models import OrderStatus, Product, Refund, RefundState
+from shop.core.ledger import Refund, RefundState
+from shop.core.models import OrderStatus, Product
 from shop.payments.cancellation import refund
 from shop.payments.refunds import RefundRefused
 from tests.conftest import DATABASES, Shopper, notices, order_status, stock

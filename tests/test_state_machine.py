@@ -33,6 +33,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import pytest
 from hypothesis import HealthCheck, Phase, currently_in_test_context, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -48,12 +49,15 @@ from sqlalchemy import select
 from iamport_sandbox import switchboard
 from iamport_sandbox.dashboard import TEST_REFUND_ACCOUNT
 from shop.core.extensions import db
-from shop.core.models import Notice, Order, OrderStatus, Payment, Product
+from shop.core.ledger import Notice, Payment
+from shop.core.models import Order, OrderStatus, Product
 from shop.payments.reconcile import reconcile
 from shop.payments.settled import FINAL
 from tests.conftest import GatewaySwitch, Shopper, make_app, wait_for_webhooks
 from tests.invariants import broken_promises
 from tests.spec_check import SpecCheck
+
+pytestmark = pytest.mark.slow  # about 30 s on two cores, far longer when it shrinks
 
 
 def weighted(*choices: tuple[object, int]) -> st.SearchStrategy:

@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shop.core.models import Order, OrderStatus, Payment
+from shop.core.ledger import Payment
+from shop.core.models import Order, OrderStatus
 from shop.payments.states import ALLOWED, next_status, target
 
 S = OrderStatus

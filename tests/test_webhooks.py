@@ -12,7 +12,8 @@ from sqlalchemy import select
 from iamport_sandbox import switchboard
 from shop import create_app
 from shop.core.extensions import db
-from shop.core.models import OrderStatus, PaymentEvent
+from shop.core.ledger import PaymentEvent
+from shop.core.models import OrderStatus
 from tests.conftest import (
     GatewaySwitch,
     Shopper,

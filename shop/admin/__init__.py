@@ -2,11 +2,11 @@
 
 Every page but the login needs the operator's session (shop.admin.auth); every change is a POST
 with CSRF and a confirmation box, and goes through the same services as the rest of the shop
-(shop.payments.cancellation, shop.payments.sync), so the ledger, the checksums and the timeline all apply.
+(shop.payments.cancellation, shop.payments.sync), so the ledger, the checksums and the
+timeline all apply.
 """
 
-from flask import Blueprint
+from shop.admin import actions, auth, orders  # noqa: F401 - they add their routes to bp
+from shop.admin.blueprint import bp
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-from shop.admin import actions, auth, orders  # noqa: E402, F401 - they add their routes to bp
+__all__ = ["bp"]

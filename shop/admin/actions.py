@@ -10,16 +10,17 @@ from typing import Any, cast
 from flask import current_app, flash, redirect, url_for
 from sqlalchemy import CursorResult, update
 
-from shop.admin import bp
+from shop.admin.blueprint import bp
 from shop.admin.forms import ConfirmForm, refund_form
 from shop.admin.orders import refundable, render_order
 from shop.core.extensions import db
 from shop.core.models import Order
+from shop.core.queries import find_order
 from shop.payments import cancellation
+from shop.payments.outcomes import Outcome, SyncResult
 from shop.payments.refunds import RefundRefused
 from shop.payments.states import HOLDS_MONEY
-from shop.payments.sync import Outcome, SyncResult, sync_latest, sync_payment
-from shop.storefront.orders import find_order
+from shop.payments.sync import sync_latest, sync_payment
 
 SOURCE = "admin"  # PaymentEvent.source
 SYNC_NOTE = "관리자가 PortOne에 다시 확인"

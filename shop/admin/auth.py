@@ -13,7 +13,8 @@ import click
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from shop.admin import bp, sessions
+from shop.admin import sessions
+from shop.admin.blueprint import bp
 from shop.admin.forms import LoginForm
 from shop.core.extensions import limiter
 from shop.web.security import never_stored

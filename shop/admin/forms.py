@@ -14,8 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, DateRange, InputRequired, Length, NumberRange, Optional
 
-from shop.core.models import OrderStatus, Payment
-from shop.payments.refunds import remaining
+from shop.core.ledger import Payment
+from shop.core.models import OrderStatus
 from shop.storefront.forms import RefundAccountForm
 
 DATES = DateRange(
@@ -103,6 +103,6 @@ def refund_form(payment: Payment | None) -> RefundForm | None:
     if payment is None:
         return None
     form_class = VbankRefundForm if payment.pay_method == "vbank" else RefundForm
-    form = form_class(amount=remaining(payment))
-    form.limit_to(remaining(payment))
+    form = form_class(amount=payment.refundable)
+    form.limit_to(payment.refundable)
     return form

@@ -7,14 +7,16 @@ from flask import abort, render_template, request
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from shop.admin import bp, timeline
+from shop.admin import timeline
+from shop.admin.blueprint import bp
 from shop.admin.forms import ConfirmForm, OrderFilterForm, RefundForm, refund_form
 from shop.core.extensions import db
-from shop.core.models import SEOUL, Notice, Order, OrderStatus, Payment, as_utc
+from shop.core.ledger import Notice, Payment
+from shop.core.models import SEOUL, Order, OrderStatus, as_utc
+from shop.core.queries import find_order
 from shop.payments.methods import METHODS
 from shop.payments.states import HOLDS_MONEY, holds_money
 from shop.storefront.lookup import digits
-from shop.storefront.orders import find_order
 
 PER_PAGE = 50
 MAX_PAGE = 100_000

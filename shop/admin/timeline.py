@@ -6,7 +6,8 @@ The raw values stay beside the words: they are what PortOne's console and the lo
 from sqlalchemy import or_, select
 
 from shop.core.extensions import db
-from shop.core.models import Order, OrderStatus, PaymentEvent
+from shop.core.ledger import PaymentEvent
+from shop.core.models import Order, OrderStatus, PaymentStatus
 
 SOURCES = {
     "callback": "결제창 콜백 (PC)",
@@ -37,7 +38,12 @@ OUTCOMES = {
     "hold_expired": "재고 확보 만료",
     "requested": "요청 처리",
 }
-GATEWAY_STATUSES = {"ready": "대기", "paid": "결제됨", "failed": "실패", "cancelled": "취소됨"}
+GATEWAY_STATUSES = {
+    PaymentStatus.READY: "대기",
+    PaymentStatus.PAID: "결제됨",
+    PaymentStatus.FAILED: "실패",
+    PaymentStatus.CANCELLED: "취소됨",
+}
 STATUS_LABELS = {status.value: status.label for status in OrderStatus}
 REFUND_STATES = {
     "sending": "요청 중",

@@ -9,7 +9,7 @@ from logging.config import dictConfig
 
 from flask import Flask
 
-from shop.core.models import PaymentEvent
+from shop.core.ledger import PaymentEvent
 
 payments_log = logging.getLogger("shop.payments")
 

@@ -1,15 +1,20 @@
-"""The shop's tables. Money is integer KRW; times are timezone-aware UTC."""
+"""The shop's catalogue and orders (their payments, events, notices and refunds are in
+shop.core.ledger). Money is integer KRW; times are timezone-aware UTC."""
 
 import enum
 import secrets
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.core.extensions import Model
 from shop.core.shipping import Totals
+
+if TYPE_CHECKING:  # the ledger's rows point back at the order
+    from shop.core.ledger import Payment, Refund
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -50,6 +55,16 @@ class OrderStatus(enum.Enum):
     @property
     def label(self) -> str:
         return STATUS_LABELS[self]
+
+
+class PaymentStatus(enum.StrEnum):
+    """PortOne V1's payment statuses (the spec's `status`). A str, so a fetched payment's
+    "paid" and PaymentStatus.PAID are the same value."""
+
+    READY = "ready"  # the window opened, or a virtual account awaits its deposit
+    PAID = "paid"
+    FAILED = "failed"
+    CANCELLED = "cancelled"  # wholly or partly (cancel_amount says how much)
 
 
 STATUS_LABELS = {
@@ -142,7 +157,7 @@ class Order(Model):
 
     @property
     def paid_payment(self) -> "Payment | None":
-        return next((p for p in reversed(self.payments) if p.status == "paid"), None)
+        return next((p for p in reversed(self.payments) if p.status == PaymentStatus.PAID), None)
 
     @property
     def vbank_payment(self) -> "Payment | None":
@@ -169,114 +184,3 @@ class OrderLine(Model):
 
     def __repr__(self) -> str:
         return f"<OrderLine {self.name} x{self.quantity}>"
-
-
-class Payment(Model):
-    """A gateway payment as last fetched from PortOne; the only source of payment truth."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    imp_uid: Mapped[str] = mapped_column(String(40), unique=True)
-    merchant_uid: Mapped[str] = mapped_column(String(40), index=True)
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20))
-    amount: Mapped[int]
-    cancel_amount: Mapped[int] = mapped_column(default=0)
-    currency: Mapped[str] = mapped_column(String(3))
-    pay_method: Mapped[str | None] = mapped_column(String(30))
-    pg_provider: Mapped[str | None] = mapped_column(String(30))
-    pg_tid: Mapped[str | None] = mapped_column(String(100))
-    apply_num: Mapped[str | None] = mapped_column(String(30))
-    card_name: Mapped[str | None] = mapped_column(String(50))
-    receipt_url: Mapped[str | None] = mapped_column(String(500))
-    fail_reason: Mapped[str | None] = mapped_column(String(500))
-    vbank_name: Mapped[str | None] = mapped_column(String(50))
-    vbank_num: Mapped[str | None] = mapped_column(String(50))
-    vbank_holder: Mapped[str | None] = mapped_column(String(100))
-    vbank_date: Mapped[datetime | None]
-    sandbox: Mapped[bool] = mapped_column(default=False)
-    started_at: Mapped[datetime | None]
-    paid_at: Mapped[datetime | None]
-    failed_at: Mapped[datetime | None]
-    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)  # when a fetch last changed it
-
-    order: Mapped[Order | None] = relationship(back_populates="payments")
-
-    def __repr__(self) -> str:
-        return f"<Payment {self.imp_uid} {self.status} {self.amount}>"
-
-
-class PaymentEvent(Model):
-    """Append-only: every claim about a payment, where it came from and what came of it."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    source: Mapped[str] = mapped_column(String(20))  # callback, redirect, webhook, reconcile
-    imp_uid: Mapped[str | None] = mapped_column(String(100))
-    claimed_merchant_uid: Mapped[str | None] = mapped_column(String(100))
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"), index=True)
-    gateway_status: Mapped[str | None] = mapped_column(String(20))
-    gateway_amount: Mapped[int | None]
-    outcome: Mapped[str] = mapped_column(String(30))
-    order_status_before: Mapped[str | None] = mapped_column(String(20))
-    order_status_after: Mapped[str | None] = mapped_column(String(20))
-    # What an unauthenticated sender (a webhook, a confirm call, a browser) said, never acted
-    # upon; `detail` is what the shop found and did.
-    claim: Mapped[str | None] = mapped_column(String(200))
-    detail: Mapped[str | None] = mapped_column(String(500))
-
-    def __repr__(self) -> str:
-        return f"<PaymentEvent {self.source} {self.imp_uid} {self.outcome}>"
-
-
-class Notice(Model):
-    """Outbox: a message to the customer, written in the transaction of the change that causes
-    it and sent afterwards. One of each kind per order, whatever deliveries race."""
-
-    __table_args__ = (UniqueConstraint("order_id", "kind"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"))
-    kind: Mapped[str] = mapped_column(String(30))  # payment_confirmed, vbank_issued, refunded
-    recipient: Mapped[str] = mapped_column(String(120))
-    subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime | None]  # None: as soon as possible
-    last_error: Mapped[str | None] = mapped_column(String(200))
-
-    def __repr__(self) -> str:
-        return f"<Notice {self.kind} order={self.order_id}>"
-
-
-class RefundState(enum.Enum):
-    SENDING = "sending"  # recorded, then sent to PortOne
-    DONE = "done"
-    REFUSED = "refused"  # PortOne said no; `message` says why
-    UNKNOWN = "unknown"  # no answer: PortOne is asked what happened before anything else
-
-
-class Refund(Model):
-    """Every cancel the shop asks PortOne for: the ledger its checksums come from."""
-
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
-    imp_uid: Mapped[str] = mapped_column(String(40), index=True)
-    amount: Mapped[int]
-    checksum: Mapped[int]  # what PortOne should still hold of the payment before this cancel
-    reason: Mapped[str] = mapped_column(String(200))
-    # forged, duplicate, out_of_stock, test_channel, cancelled_order, customer, operator
-    cause: Mapped[str] = mapped_column(String(20))
-    state: Mapped[RefundState] = mapped_column(
-        status_enum(RefundState), default=RefundState.SENDING
-    )
-    message: Mapped[str | None] = mapped_column(String(500))
-    cancellation_id: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[datetime | None]
-
-    def __repr__(self) -> str:
-        return f"<Refund {self.imp_uid} {self.amount}원 {self.state.value}>"

@@ -7,12 +7,15 @@ answer PortOne gives goes through the one sync like any other delivery.
 from sqlalchemy import select
 
 from shop.core.extensions import db
-from shop.core.models import OrderStatus, Refund, RefundState
+from shop.core.ledger import Refund, RefundState
+from shop.core.models import OrderStatus
 from shop.payments import refunds
 from shop.payments.gateway import PortOne
+from shop.payments.moves import locked_order, record_move
+from shop.payments.outcomes import SyncResult
 from shop.payments.refunds import RefundRefused
 from shop.payments.states import HOLDS_MONEY, holds_money, open_vbank
-from shop.payments.sync import SyncResult, locked_order, record_move, sync_fetched
+from shop.payments.sync import sync_fetched
 
 CANCELLABLE = (
     OrderStatus.PENDING,

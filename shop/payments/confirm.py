@@ -18,18 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from shop.core.extensions import db
-from shop.core.models import Order, OrderStatus
+from shop.core.models import Order, OrderStatus, PaymentStatus
 from shop.payments import effects
+from shop.payments.events import new_event, record_claim
 from shop.payments.gateway import GatewayError, PortOne
-from shop.payments.sync import (
-    IMP_UID_SHAPE,
-    Outcome,
-    SyncResult,
-    checked_payment,
-    locked_order,
-    new_event,
-    record_claim,
-)
+from shop.payments.moves import locked_order
+from shop.payments.outcomes import Outcome, SyncResult
+from shop.payments.payloads import IMP_UID_SHAPE, checked_payment
 
 CONFIRMABLE = (OrderStatus.PENDING, OrderStatus.FAILED, OrderStatus.VBANK_ISSUED)
 TRY_AGAIN = "일시적인 오류로 결제를 진행할 수 없습니다. 잠시 후 다시 시도해 주세요."
@@ -77,7 +72,7 @@ def refusal(order: Order | None, payment: dict | None, merchant_uid: str) -> str
     """Only a payment PortOne is about to approve, for the order named, can hold stock."""
     if payment is None or payment["merchant_uid"] != merchant_uid:
         return UNKNOWN_PAYMENT
-    if payment["status"] != "ready":
+    if payment["status"] != PaymentStatus.READY:
         return "승인을 기다리는 결제가 아닙니다."
     return order_refusal(order, payment)
 

@@ -16,8 +16,9 @@ from sqlalchemy import CursorResult, Update, case, select, update
 
 from shop.core.database import insert_once
 from shop.core.extensions import db
-from shop.core.models import Notice, Order, OrderStatus, Product, as_utc
-from shop.notices.mailer import wake_after_commit
+from shop.core.ledger import Notice
+from shop.core.models import Order, OrderStatus, Product, as_utc
+from shop.notices.sender import wake_after_commit
 from shop.notices.texts import NOTICE_TEXTS
 from shop.payments.states import HOLDS_MONEY
 

@@ -13,10 +13,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from shop.core.extensions import db
-from shop.core.models import Order, OrderStatus, Payment
+from shop.core.ledger import Payment
+from shop.core.models import Order, OrderStatus, PaymentStatus
 from shop.payments.confirm import release_expired_holds
 from shop.payments.gateway import GatewayError, PortOne
-from shop.payments.sync import Outcome, sync_listing
+from shop.payments.outcomes import Outcome
+from shop.payments.sync import sync_listing
 
 UNSETTLED = (
     OrderStatus.PENDING,
@@ -75,7 +77,7 @@ def cancellations(gateway: PortOne, within: timedelta) -> list[Checked]:
     until = int(datetime.now(UTC).timestamp())
     since = until - int(within.total_seconds())
     try:
-        listed = gateway.payments_in_status("cancelled", since, until)
+        listed = gateway.payments_in_status(PaymentStatus.CANCELLED, since, until)
     except GatewayError:
         return [Checked(RECENT_CANCELS, None, None)]
     orders = dict.fromkeys(p["merchant_uid"] for p in listed if unseen(p))

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from shop.core.extensions import db
-from shop.core.models import Order, OrderStatus, Payment, Refund, RefundState, as_utc
+from shop.core.ledger import Payment, Refund, RefundState
+from shop.core.models import Order, OrderStatus, as_utc
 from shop.payments.gateway import GatewayError, PortOne
 from shop.payments.states import CLOSED, HOLDS_MONEY, fits, holds_money, open_vbank
 
@@ -37,17 +38,13 @@ class RefundRefused(Exception):
         self.message = message
 
 
-def remaining(payment: Payment) -> int:
-    return payment.amount - payment.cancel_amount
-
-
 def request(
     order: Order, payment: Payment, reason: str, cause: str, amount: int | None = None
 ) -> Refund:
     """Record a refund to send after the commit; the caller holds the order's lock."""
     if _in_flight(payment.imp_uid):
         raise RefundRefused("이 결제의 환불을 이미 진행하고 있습니다. 잠시 후 다시 확인해 주세요.")
-    left = remaining(payment)
+    left = payment.refundable
     amount = left if amount is None else amount
     if not 0 < amount <= left:
         raise RefundRefused(f"환불할 수 있는 금액은 1원부터 {left:,}원까지입니다.")

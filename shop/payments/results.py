@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from shop.core.models import Order, OrderStatus
 from shop.payments.failures import CLOSED, explain_for_customer
-from shop.payments.sync import Outcome, SyncResult
+from shop.payments.outcomes import Outcome, SyncResult
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,19 @@ from sqlalchemy.orm import joinedload
 
 from shop.core.database import reading
 from shop.core.extensions import db
+from shop.core.ledger import Payment
 from shop.core.logs import claim_line, log_claim
-from shop.core.models import Order, Payment
+from shop.core.models import Order, PaymentStatus
 from shop.payments import states
-from shop.payments.sync import IMP_UID_SHAPE, MoneyBack, Outcome, SyncResult, judge, new_event
+from shop.payments.events import new_event
+from shop.payments.moves import judge
+from shop.payments.outcomes import Outcome, SyncResult
+from shop.payments.payloads import IMP_UID_SHAPE
+from shop.payments.sync import MoneyBack
 
 # At PortOne only a cancel follows these, and it comes by webhook; a failed payment may
 # still be approved late.
-FINAL = ("paid", "cancelled")
+FINAL = (PaymentStatus.PAID, PaymentStatus.CANCELLED)
 ANSWERED = (Outcome.PAID, Outcome.CANCELLED)
 
 

@@ -8,7 +8,8 @@ A move the table does not allow is refused; money the table cannot place goes to
 from collections.abc import Iterable
 from datetime import datetime
 
-from shop.core.models import Order, OrderStatus, Payment, as_utc
+from shop.core.ledger import Payment
+from shop.core.models import Order, OrderStatus, PaymentStatus, as_utc
 
 S = OrderStatus
 
@@ -66,18 +67,17 @@ def next_status(current: OrderStatus, target: OrderStatus) -> OrderStatus | None
 def holds_money(payment: Payment) -> bool:
     """Paid, or partially cancelled (V1 reports that as `cancelled` with a remainder); a
     revoked virtual account is `cancelled` too, but was never paid into."""
-    if payment.status == "paid":
+    if payment.status == PaymentStatus.PAID:
         return True
-    partly = payment.status == "cancelled" and payment.cancel_amount < payment.amount
-    return partly and payment.paid_at is not None
+    return payment.partly_cancelled and payment.paid_at is not None
 
 
 def fully_cancelled(payment: Payment) -> bool:
-    return payment.status == "cancelled" and payment.cancel_amount >= payment.amount
+    return payment.status == PaymentStatus.CANCELLED and payment.cancel_amount >= payment.amount
 
 
 def open_vbank(payment: Payment) -> bool:
-    return payment.status == "ready" and bool(payment.vbank_num)
+    return payment.status == PaymentStatus.READY and bool(payment.vbank_num)
 
 
 def fits(order: Order, payment: Payment) -> bool:
@@ -107,6 +107,6 @@ def target(order: Order, payments: Iterable[Payment], now: datetime) -> tuple[S 
         return S.REFUNDED, ""
     if vbanks:
         return (S.EXPIRED if all(expired(p, now) for p in vbanks) else S.VBANK_ISSUED), ""
-    if any(p.status == "failed" for p in payments):
+    if any(p.status == PaymentStatus.FAILED for p in payments):
         return S.FAILED, ""
     return None, ""

@@ -8,12 +8,13 @@ from sqlalchemy.exc import DBAPIError
 from shop.core.database import writes
 from shop.core.extensions import csrf, db, limit_setting, limiter
 from shop.core.models import Order
+from shop.core.queries import order_named
 from shop.payments.confirm import confirm
+from shop.payments.outcomes import Outcome, SyncResult
+from shop.payments.payloads import IMP_UID_SHAPE
 from shop.payments.results import describe
 from shop.payments.settled import stored_answer
-from shop.payments.sync import IMP_UID_SHAPE, Outcome, SyncResult, sync_latest, sync_payment
-from shop.storefront import paid_cart
-from shop.storefront.orders import order_named
+from shop.payments.sync import sync_latest, sync_payment
 from shop.web.inputs import reads_json
 from shop.web.security import private
 
@@ -113,7 +114,6 @@ def mobile_complete():
     merchant_uid = claim.get("merchant_uid", "").strip()
     with customer_waiting():
         result = verify_return(imp_uid, merchant_uid, claimed_result(claim))
-    paid_cart.settle_cart()  # this very page shows the cart emptied by the payment
     # Only the order this URL names is shown: a leaked imp_uid must not reveal someone else's.
     order = order_if_reachable(merchant_uid)
     view = describe(order, result, claimed_error(claim))

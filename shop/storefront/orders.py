@@ -7,7 +7,6 @@ or cancels; anyone else holding the URL sees its status and amount.
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     jsonify,
@@ -17,13 +16,14 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import select
 
 from shop.core.extensions import db, limit_setting, limiter
 from shop.core.models import Order, OrderStatus
+from shop.core.queries import find_order
 from shop.payments.cancellation import CANCELLABLE, cancel_order
-from shop.payments.methods import METHODS, offered, pg_for
+from shop.payments.methods import METHODS, offered
 from shop.payments.refunds import RefundRefused
+from shop.payments.request_pay import pay_request
 from shop.payments.results import describe
 from shop.payments.states import HOLDS_MONEY
 from shop.storefront.forms import CancelForm, RefundAccountForm
@@ -41,17 +41,6 @@ WATCHED = (
     OrderStatus.VBANK_ISSUED,
     OrderStatus.NEEDS_REVIEW,
 )
-
-
-def order_named(merchant_uid: str) -> Order | None:
-    if not merchant_uid:
-        return None
-    query = select(Order).where(Order.merchant_uid == merchant_uid)
-    return db.session.execute(query).scalar_one_or_none()
-
-
-def find_order(merchant_uid: str) -> Order:
-    return order_named(merchant_uid) or abort(404)
 
 
 @bp.app_context_processor
@@ -99,35 +88,6 @@ def pay(merchant_uid: str):
         others=[(other, METHODS[other]) for other in methods if other != key],
         pay_request=pay_request(order, key),
     )
-
-
-def pay_request(order: Order, key: str | None = None) -> dict:
-    """The parameters of IMP.request_pay; every value comes from the stored order (and the
-    method, one of those the shop offers)."""
-    config = current_app.config
-    key = key or order.pay_method
-    return {
-        "pg": pg_for(key, config),
-        "pay_method": METHODS[key].pay_method,
-        "merchant_uid": order.merchant_uid,
-        "name": order.name,
-        "amount": order.amount,
-        "currency": order.currency,
-        "buyer_email": order.buyer_email,
-        "buyer_name": order.buyer_name,
-        "buyer_tel": order.buyer_tel,
-        "buyer_addr": order.buyer_addr,
-        "buyer_postcode": order.buyer_postcode,
-        "m_redirect_url": config["SHOP_URL"] + url_for("payments.mobile_complete"),
-        "notice_url": config["SHOP_URL"] + url_for("payments.webhook"),
-    } | confirm_url(config)
-
-
-def confirm_url(config) -> dict:
-    """PortOne's confirm process is enabled per merchant by its support (CONFIRM_PROCESS)."""
-    if not config["CONFIRM_PROCESS"]:
-        return {}
-    return {"confirm_url": config["SHOP_URL"] + url_for("payments.confirm_payment")}
 
 
 CANCELABLE_HERE = (*CANCELLABLE, *HOLDS_MONEY)

@@ -4,7 +4,7 @@ paid (or its virtual account issued), so a declined or closed payment finds it s
 The session remembers the waiting order and the quantities it took; the next request after
 the payment removes just those (the customer may have added more since)."""
 
-from flask import Flask, session
+from flask import Flask, before_render_template, session
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
@@ -19,6 +19,13 @@ GIVEN_UP = (*CLOSED, OrderStatus.EXPIRED, OrderStatus.FORGED)
 
 def register(app: Flask) -> None:
     app.before_request(settle_cart)
+    # Again before a page is drawn: the request itself may have synced the payment (the
+    # mobile return), and that very page shows the cart it emptied.
+    before_render_template.connect(settle_before_rendering, app)
+
+
+def settle_before_rendering(sender: Flask, **extra) -> None:
+    settle_cart()
 
 
 def await_payment(merchant_uid: str) -> None:

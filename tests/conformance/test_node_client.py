@@ -28,6 +28,9 @@ from tests.conformance.conftest import pay_in_the_window
 from tests.live_server import serving
 from tests.spec_check import SpecCheck, shape
 
+# A node process against a served sandbox; `make check` installs neither node nor the client.
+pytestmark = pytest.mark.slow
+
 NODE_FOLDER = Path(__file__).parent / "node"
 SCRIPT = NODE_FOLDER / "conformance.js"
 CLIENT = "iamport-rest-client-nodejs"

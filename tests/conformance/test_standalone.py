@@ -18,7 +18,8 @@ from iamport import Iamport
 
 from iamport_sandbox import create_app, database_path
 from tests.conformance.conftest import pay_in_the_window
-from tests.live_server import free_port, serving
+from tests.helpers import free_port, wait_until_up
+from tests.live_server import serving
 from tests.sandbox.webhook_receiver import Receiver, wait_for
 from tests.spec_check import spec_checked
 
@@ -30,7 +31,6 @@ ENVIRONMENT = {
     "SANDBOX_MERCHANT_NAME": "팀 테스트 상점",
     "SANDBOX_WEBHOOK_FORMAT": "form",
 }
-STARTUP_SECONDS = 30
 
 
 @pytest.fixture
@@ -159,18 +159,6 @@ def test_the_window_refuses_another_merchant_code(base_url):
 # The same app started the ways the README tells a team to start it
 
 
-def wait_until_serving(process: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text()
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    pytest.fail(f"nothing answered at {url} within {STARTUP_SECONDS} s")
-
-
 def stop(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGTERM)
     try:
@@ -188,7 +176,7 @@ def serve(command: list[str], environment: dict, port: int, log: Path):
         )
         base_url = f"http://127.0.0.1:{port}/"
         try:
-            wait_until_serving(process, base_url + "iamport.payment.js", log)
+            wait_until_up(base_url + "iamport.payment.js", process, log)
             yield base_url
         finally:
             stop(process)
@@ -228,6 +216,7 @@ def gunicorn(environment, tmp_path):
     yield from serve(command, environment, port, tmp_path / "gunicorn.log")
 
 
+@pytest.mark.slow  # `flask run` in a subprocess
 def test_flask_run_serves_the_sandbox_with_the_environments_keys(flask_run, environment):
     client = Iamport(environment["SANDBOX_IMP_KEY"], environment["SANDBOX_IMP_SECRET"], flask_run)
 
@@ -237,6 +226,7 @@ def test_flask_run_serves_the_sandbox_with_the_environments_keys(flask_run, envi
     client.requests_session.close()
 
 
+@pytest.mark.slow  # gunicorn in a subprocess
 def test_two_gunicorn_workers_share_tokens_and_payments(gunicorn, environment):
     """Fresh connections land on either worker; both know the same token and registrations."""
     keys = {"imp_key": "team_key", "imp_secret": "team_secret"}

@@ -4,6 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from iamport_sandbox.store import CancelRefused, SandboxStore
+from tests.helpers import assert_portone_refusal
 
 NOT_FOUND = {"code": 1, "message": "취소할 결제건이 존재하지 않습니다.", "response": None}
 ALREADY_CANCELLED = {"code": 1, "message": "이미 전액취소된 주문입니다.", "response": None}
@@ -22,14 +23,6 @@ def paid(store):
     return store.insert_payment(
         merchant_uid="order-1", amount=10000, status="paid", receipt_url=RECEIPT_URL
     )
-
-
-def assert_refused(response, code: int, message: str | None = None) -> None:
-    assert response.status_code == 200
-    assert response.json["code"] == code
-    assert response.json["response"] is None
-    if message is not None:
-        assert response.json["message"] == message
 
 
 @pytest.mark.parametrize("amount", [None, 0, "0", ""])
@@ -137,7 +130,7 @@ def test_wrong_checksum_is_refused_and_changes_nothing(client, auth, store, paid
 
     response = cancel(client, auth, imp_uid=paid["imp_uid"], amount=1000, checksum=checksum)
 
-    assert_refused(response, 1)
+    assert_portone_refusal(response)
     assert "checksum" in response.json["message"]
     assert store.get_payment(paid["imp_uid"]) == before
 
@@ -146,7 +139,7 @@ def test_wrong_checksum_is_refused_and_changes_nothing(client, auth, store, paid
 def test_amount_over_the_remainder_is_refused_as_the_pg_would(client, auth, store, paid, amount):
     response = cancel(client, auth, imp_uid=paid["imp_uid"], amount=amount)
 
-    assert_refused(response, -1)
+    assert_portone_refusal(response, code=-1)
     assert response.json["message"].startswith("결제취소에 실패하였습니다.")
     assert store.get_payment(paid["imp_uid"]) == paid
 
@@ -156,7 +149,7 @@ def test_amount_over_what_is_left_after_a_partial_cancel_is_refused(client, auth
 
     response = cancel(client, auth, imp_uid=paid["imp_uid"], amount=4001)
 
-    assert_refused(response, -1)
+    assert_portone_refusal(response, code=-1)
 
 
 @pytest.mark.parametrize("field", ["amount", "checksum", "tax_free", "vat_amount"])
@@ -164,14 +157,14 @@ def test_amount_over_what_is_left_after_a_partial_cancel_is_refused(client, auth
 def test_a_number_field_that_is_not_a_number_is_refused(client, auth, store, paid, field, value):
     response = cancel(client, auth, imp_uid=paid["imp_uid"], **{field: value})
 
-    assert_refused(response, 1, f"{field} 파라메터는 숫자여야 합니다.")
+    assert_portone_refusal(response, message=f"{field} 파라메터는 숫자여야 합니다.")
     assert store.get_payment(paid["imp_uid"]) == paid
 
 
 def test_negative_amount_is_refused(client, auth, store, paid):
     response = cancel(client, auth, imp_uid=paid["imp_uid"], amount=-1000)
 
-    assert_refused(response, 1)
+    assert_portone_refusal(response)
     assert store.get_payment(paid["imp_uid"]) == paid
 
 
@@ -195,7 +188,7 @@ def test_vbank_refund_needs_the_whole_refund_account(client, auth, store, paid_v
 
     response = cancel(client, auth, imp_uid=paid_vbank["imp_uid"], **fields)
 
-    assert_refused(response, 1)
+    assert_portone_refusal(response)
     assert response.json["message"].endswith("지정해주셔야합니다.")
     assert store.get_payment(paid_vbank["imp_uid"]) == paid_vbank
 
@@ -247,7 +240,7 @@ def test_merchant_uid_of_a_fully_cancelled_order_is_refused(client, auth, attemp
 def test_merchant_uid_of_an_order_never_paid_is_refused(client, auth, store):
     store.insert_payment(merchant_uid="order-1", status="failed")
 
-    assert_refused(cancel(client, auth, merchant_uid="order-1"), 1)
+    assert_portone_refusal(cancel(client, auth, merchant_uid="order-1"))
 
 
 def test_imp_uid_wins_over_merchant_uid(client, auth, store, attempts):
@@ -297,7 +290,7 @@ def test_payment_that_was_never_paid_is_refused(client, auth, store, fields):
 
     response = cancel(client, auth, imp_uid=payment["imp_uid"], **REFUND)
 
-    assert_refused(response, 1, "결제가 완료되지 않은 결제건은 취소할 수 없습니다.")
+    assert_portone_refusal(response, message="결제가 완료되지 않은 결제건은 취소할 수 없습니다.")
     assert store.get_payment(payment["imp_uid"]) == payment
 
 
@@ -305,7 +298,7 @@ def test_payment_that_was_never_paid_is_refused(client, auth, store, fields):
 def test_cancel_without_an_id_is_refused(client, auth, body):
     response = cancel(client, auth, **body)
 
-    assert_refused(response, 1)
+    assert_portone_refusal(response)
     assert response.json["message"].endswith("지정해주셔야합니다.")
 
 

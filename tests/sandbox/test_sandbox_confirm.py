@@ -8,6 +8,7 @@ from flask import Flask, Response, request
 
 from iamport_sandbox import confirm, switchboard, webhooks
 from shop.web.wsgi_transport import WSGIAdapter
+from tests.helpers import page_of
 from tests.sandbox.webhook_receiver import closed_port_url
 
 CONFIRM_URL = "http://merchant.test/payments/confirm"
@@ -63,10 +64,6 @@ def merchant(app, store):
 
 def with_confirm(params=None, url=CONFIRM_URL) -> dict:
     return {"confirm_url": url} | (params or {})
-
-
-def page_of(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def assert_stopped(store, imp_uid, rsp, reason_text, clock):

@@ -2,11 +2,8 @@ import pytest
 from markupsafe import escape
 
 from iamport_sandbox import create_sandbox_app, switchboard, webhooks
+from tests.helpers import page_of
 from tests.sandbox.webhook_receiver import wait_for, webhook_threads
-
-
-def page_of(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def settled(store, imp_uid):
@@ -16,9 +13,11 @@ def settled(store, imp_uid):
 
 
 @pytest.fixture
-def paid(window):
+def paid(window, store):
+    """A paid payment whose paid webhook has been delivered (so later ones come after it)."""
     imp_uid = window.opened()
     window.decide(imp_uid, "approve")
+    settled(store, imp_uid)
     return imp_uid
 
 

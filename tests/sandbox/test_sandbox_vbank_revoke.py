@@ -3,14 +3,11 @@
 import pytest
 
 from iamport_sandbox import webhooks
+from tests.helpers import assert_portone_refusal, page_of
 from tests.sandbox.webhook_receiver import wait_for, webhook_threads
 
 NOT_FOUND = {"code": -1, "message": "존재하지 않는 결제정보입니다.", "response": None}
 VBANK_NUM = "56211111111111"
-
-
-def page_of(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def revoke(client, auth, imp_uid):
@@ -29,14 +26,6 @@ def issued(window):
     imp_uid = window.opened({"pay_method": "vbank"})
     window.decide(imp_uid, "vbank")
     return imp_uid
-
-
-def assert_refused(response, message_part: str) -> None:
-    assert response.status_code == 400
-    assert response.mimetype == "application/json"
-    assert response.json["code"] == 1
-    assert response.json["response"] is None
-    assert message_part in response.json["message"]
 
 
 def test_revoke_cancels_the_waiting_account_and_answers_the_payment(
@@ -129,7 +118,7 @@ def test_revoke_refuses_anything_but_a_waiting_account(
 
     response = revoke(client, auth, imp_uid)
 
-    assert_refused(response, message)
+    assert_portone_refusal(response, status=400, message_part=message)
     assert store.get_payment(imp_uid) == before
 
 
@@ -138,7 +127,7 @@ def test_a_deposited_account_is_refused_after_a_console_deposit(client, auth, st
 
     response = revoke(client, auth, issued)
 
-    assert_refused(response, "이미 입금이 완료된 가상계좌")
+    assert_portone_refusal(response, status=400, message_part="이미 입금이 완료된 가상계좌")
     assert store.get_payment(issued)["status"] == "paid"
 
 
@@ -148,7 +137,7 @@ def test_a_second_revoke_is_refused(client, auth, store, clock, issued):
 
     response = revoke(client, auth, issued)
 
-    assert_refused(response, "이미 발급취소된 가상계좌")
+    assert_portone_refusal(response, status=400, message_part="이미 발급취소된 가상계좌")
     assert store.get_payment(issued) == first
 
 

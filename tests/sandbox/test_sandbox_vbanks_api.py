@@ -3,6 +3,7 @@
 import pytest
 
 from iamport_sandbox import banks, webhooks
+from tests.helpers import assert_portone_refusal
 from tests.sandbox.webhook_receiver import wait_for, webhook_threads
 
 NOT_FOUND = {"code": -1, "message": "존재하지 않는 결제정보입니다.", "response": None}
@@ -36,13 +37,6 @@ def change(client, auth, imp_uid, **fields):
 
 def holder(client, auth, **query):
     return client.get("/vbanks/holder", query_string=query, headers=auth)
-
-
-def assert_refused(response, status: int, part: str) -> None:
-    assert response.status_code == status
-    assert response.json["code"] == 1
-    assert response.json["response"] is None
-    assert part in response.json["message"]
 
 
 @pytest.fixture
@@ -107,7 +101,7 @@ def test_an_issued_account_takes_a_deposit_in_the_console(client, auth, store, i
 def test_every_required_field_is_required(client, auth, store, account, missing):
     response = issue(client, auth, account | {missing: ""})
 
-    assert_refused(response, 200, missing)
+    assert_portone_refusal(response, status=200, message_part=missing)
     assert store.recent_payments() == []
 
 
@@ -127,14 +121,14 @@ def test_every_required_field_is_required(client, auth, store, account, missing)
 def test_unusable_values_are_refused(client, auth, store, account, field, value, part):
     response = issue(client, auth, account | {field: value})
 
-    assert_refused(response, 200, part)
+    assert_portone_refusal(response, status=200, message_part=part)
     assert store.recent_payments() == []
 
 
 def test_a_deadline_in_the_past_is_refused(client, auth, clock, account):
     response = issue(client, auth, account | {"vbank_due": clock.now})
 
-    assert_refused(response, 200, "vbank_due")
+    assert_portone_refusal(response, status=200, message_part="vbank_due")
 
 
 def test_a_two_digit_bank_code_is_read_with_its_leading_zero(client, auth, account):
@@ -146,7 +140,9 @@ def test_a_two_digit_bank_code_is_read_with_its_leading_zero(client, auth, accou
 def test_an_order_already_paid_is_refused(client, auth, store, account):
     store.insert_payment(merchant_uid=account["merchant_uid"], status="paid")
 
-    assert_refused(issue(client, auth, account), 200, "이미 결제가 이루어진")
+    assert_portone_refusal(
+        issue(client, auth, account), status=200, message_part="이미 결제가 이루어진"
+    )
 
 
 def test_a_prepared_order_must_match_its_amount(client, auth, account):
@@ -156,7 +152,7 @@ def test_a_prepared_order_must_match_its_amount(client, auth, account):
         headers=auth,
     )
 
-    assert_refused(issue(client, auth, account), 200, "사전등록")
+    assert_portone_refusal(issue(client, auth, account), status=200, message_part="사전등록")
     assert issue(client, auth, account | {"amount": 1000}).json["code"] == 0
 
 
@@ -216,26 +212,32 @@ def test_an_expired_account_can_get_a_new_deadline(client, clock, issued):
 def test_unusable_changes_are_refused(client, auth, store, issued, fields, part):
     response = change(client, auth, issued["imp_uid"], **fields)
 
-    assert_refused(response, 400, part)
+    assert_portone_refusal(response, status=400, message_part=part)
     assert store.get_payment(issued["imp_uid"]) == issued
 
 
 def test_a_paid_account_cannot_change(client, auth, store, issued):
     client.post(f"/dashboard/payments/{issued['imp_uid']}/deposit")
 
-    assert_refused(change(client, auth, issued["imp_uid"], amount=1000), 400, "paid")
+    assert_portone_refusal(
+        change(client, auth, issued["imp_uid"], amount=1000), status=400, message_part="paid"
+    )
 
 
 def test_a_revoked_account_cannot_change(client, auth, issued):
     client.delete(f"/vbanks/{issued['imp_uid']}", headers=auth)
 
-    assert_refused(change(client, auth, issued["imp_uid"], amount=1000), 400, "발급취소")
+    assert_portone_refusal(
+        change(client, auth, issued["imp_uid"], amount=1000), status=400, message_part="발급취소"
+    )
 
 
 def test_a_card_payment_is_no_account_to_change(client, auth, store):
     imp_uid = store.insert_payment(status="paid")["imp_uid"]
 
-    assert_refused(change(client, auth, imp_uid, amount=1000), 400, "가상계좌")
+    assert_portone_refusal(
+        change(client, auth, imp_uid, amount=1000), status=400, message_part="가상계좌"
+    )
 
 
 def test_change_of_an_unknown_payment_is_not_found(client, auth):

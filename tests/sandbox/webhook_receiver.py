@@ -7,7 +7,8 @@ from urllib.parse import parse_qsl
 
 from werkzeug.wrappers import Request, Response
 
-from tests.live_server import LiveServer, free_port
+from tests.helpers import free_port
+from tests.live_server import LiveServer
 
 
 class Receiver:
