@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from shop.admin.auth import admin_password_command
 from shop.core.extensions import db
+from shop.core.ledger import RefundCause
 from shop.core.models import Product
 from shop.notices.outbox import send_due_notices
 from shop.payments.cancellation import refund
@@ -76,7 +77,9 @@ def reconcile_command(older_than: int) -> None:
 def refund_command(merchant_uid: str, amount: int | None, reason: str) -> None:
     """Refund an order's payment through PortOne, once (checksum from our ledger)."""
     try:
-        result = refund(current_app.extensions["portone"], merchant_uid, reason, "operator", amount)
+        result = refund(
+            current_app.extensions["portone"], merchant_uid, reason, RefundCause.OPERATOR, amount
+        )
     except RefundRefused as refusal:
         db.session.rollback()
         click.echo(f"환불하지 못했습니다: {refusal.message}", err=True)

@@ -14,6 +14,7 @@ from shop.admin.blueprint import bp
 from shop.admin.forms import ConfirmForm, refund_form
 from shop.admin.orders import refundable, render_order
 from shop.core.extensions import db
+from shop.core.ledger import EventSource, RefundCause
 from shop.core.models import Order
 from shop.core.queries import find_order
 from shop.payments import cancellation
@@ -22,7 +23,7 @@ from shop.payments.refunds import RefundRefused
 from shop.payments.states import HOLDS_MONEY
 from shop.payments.sync import sync_latest, sync_payment
 
-SOURCE = "admin"  # PaymentEvent.source
+SOURCE = EventSource.ADMIN
 SYNC_NOTE = "관리자가 PortOne에 다시 확인"
 
 
@@ -48,7 +49,7 @@ def refund(merchant_uid: str):
             gateway(),
             merchant_uid,
             form.reason.data.strip(),
-            "operator",
+            RefundCause.OPERATOR,
             form.amount.data,
             form.account(),
         )

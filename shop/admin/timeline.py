@@ -6,19 +6,19 @@ The raw values stay beside the words: they are what PortOne's console and the lo
 from sqlalchemy import or_, select
 
 from shop.core.extensions import db
-from shop.core.ledger import PaymentEvent
+from shop.core.ledger import EventSource, NoticeKind, PaymentEvent, RefundCause
 from shop.core.models import Order, OrderStatus, PaymentStatus
 
 SOURCES = {
-    "callback": "결제창 콜백 (PC)",
-    "redirect": "결제 후 복귀 (모바일)",
-    "webhook": "웹훅",
-    "reconcile": "정기 대사",
-    "confirm": "결제 승인 전 확인",
-    "refund": "환불",
-    "revoke": "가상계좌 회수",
-    "customer": "고객 요청",
-    "admin": "관리자",
+    EventSource.CALLBACK: "결제창 콜백 (PC)",
+    EventSource.REDIRECT: "결제 후 복귀 (모바일)",
+    EventSource.WEBHOOK: "웹훅",
+    EventSource.RECONCILE: "정기 대사",
+    EventSource.CONFIRM: "결제 승인 전 확인",
+    EventSource.REFUND: "환불",
+    EventSource.REVOKE: "가상계좌 회수",
+    EventSource.CUSTOMER: "고객 요청",
+    EventSource.ADMIN: "관리자",
 }
 OUTCOMES = {
     "paid": "결제 완료",
@@ -52,20 +52,20 @@ REFUND_STATES = {
     "unknown": "결과 확인 중",
 }
 REFUND_CAUSES = {
-    "forged": "금액 불일치",
-    "duplicate": "중복 결제",
-    "out_of_stock": "재고 부족",
-    "test_channel": "테스트 채널",
-    "cancelled_order": "취소된 주문",
-    "customer": "고객 취소",
-    "operator": "관리자",
+    RefundCause.FORGED: "금액 불일치",
+    RefundCause.DUPLICATE: "중복 결제",
+    RefundCause.OUT_OF_STOCK: "재고 부족",
+    RefundCause.TEST_CHANNEL: "테스트 채널",
+    RefundCause.CANCELLED_ORDER: "취소된 주문",
+    RefundCause.CUSTOMER: "고객 취소",
+    RefundCause.OPERATOR: "관리자",
 }
 NOTICE_KINDS = {
-    "payment_confirmed": "주문 확인",
-    "vbank_issued": "입금 안내",
-    "deposit_received": "입금 확인",
-    "refunded": "환불 완료",
-    "cancelled": "주문 취소",
+    NoticeKind.PAYMENT_CONFIRMED: "주문 확인",
+    NoticeKind.VBANK_ISSUED: "입금 안내",
+    NoticeKind.DEPOSIT_RECEIVED: "입금 확인",
+    NoticeKind.REFUNDED: "환불 완료",
+    NoticeKind.CANCELLED: "주문 취소",
 }
 
 

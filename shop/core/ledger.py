@@ -11,6 +11,42 @@ from shop.core.extensions import Model
 from shop.core.models import Order, PaymentStatus, status_enum, utcnow
 
 
+class EventSource(enum.StrEnum):
+    """Where a claim about a payment came from (PaymentEvent.source)."""
+
+    CALLBACK = "callback"  # the PC window's callback, posted by the pay page
+    REDIRECT = "redirect"  # the phone's return to m_redirect_url
+    WEBHOOK = "webhook"
+    RECONCILE = "reconcile"
+    CONFIRM = "confirm"  # PortOne's confirm process, right before approval
+    REFUND = "refund"  # the answer to a cancel the shop sent
+    REVOKE = "revoke"  # the answer to closing a virtual account
+    CUSTOMER = "customer"
+    ADMIN = "admin"
+
+
+class RefundCause(enum.StrEnum):
+    """Why the shop gave money back (Refund.cause)."""
+
+    FORGED = "forged"
+    DUPLICATE = "duplicate"
+    OUT_OF_STOCK = "out_of_stock"
+    TEST_CHANNEL = "test_channel"
+    CANCELLED_ORDER = "cancelled_order"
+    CUSTOMER = "customer"
+    OPERATOR = "operator"
+
+
+class NoticeKind(enum.StrEnum):
+    """The customer notices, one of each kind per order at most (Notice.kind)."""
+
+    PAYMENT_CONFIRMED = "payment_confirmed"
+    VBANK_ISSUED = "vbank_issued"
+    DEPOSIT_RECEIVED = "deposit_received"
+    REFUNDED = "refunded"
+    CANCELLED = "cancelled"
+
+
 class Payment(Model):
     """A gateway payment as last fetched from PortOne; the only source of payment truth."""
 

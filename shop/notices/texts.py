@@ -8,6 +8,7 @@ through servers the shop does not control.
 from flask import current_app
 
 from shop.core.formatting import seoul_time, won
+from shop.core.ledger import NoticeKind
 from shop.core.models import Order
 
 
@@ -94,9 +95,9 @@ def _where_to_look(order: Order) -> str:
 
 
 NOTICE_TEXTS = {
-    "payment_confirmed": _confirmed,
-    "vbank_issued": _vbank_issued,
-    "deposit_received": _deposit_received,
-    "refunded": _refunded,
-    "cancelled": _cancelled,
+    NoticeKind.PAYMENT_CONFIRMED: _confirmed,
+    NoticeKind.VBANK_ISSUED: _vbank_issued,
+    NoticeKind.DEPOSIT_RECEIVED: _deposit_received,
+    NoticeKind.REFUNDED: _refunded,
+    NoticeKind.CANCELLED: _cancelled,
 }

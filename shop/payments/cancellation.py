@@ -7,7 +7,7 @@ answer PortOne gives goes through the one sync like any other delivery.
 from sqlalchemy import select
 
 from shop.core.extensions import db
-from shop.core.ledger import Refund, RefundState
+from shop.core.ledger import EventSource, Refund, RefundCause, RefundState
 from shop.core.models import OrderStatus
 from shop.payments import refunds
 from shop.payments.gateway import PortOne
@@ -33,7 +33,7 @@ def refund(
     gateway: PortOne,
     merchant_uid: str,
     reason: str,
-    cause: str = "operator",
+    cause: RefundCause = RefundCause.OPERATOR,
     amount: int | None = None,
     account: dict | None = None,
 ) -> SyncResult:
@@ -51,7 +51,7 @@ def refund(
     answer = refunds.send(gateway, ask, account)
     if answer is None:
         raise RefundRefused(_why_not(ask))
-    return sync_fetched(gateway, answer, "refund", cause)
+    return sync_fetched(gateway, answer, EventSource.REFUND, cause)
 
 
 def _unfinished(imp_uid: str) -> Refund | None:
@@ -75,13 +75,19 @@ def cancel_order(gateway: PortOne, merchant_uid: str, account: dict | None = Non
         raise RefundRefused("주문을 찾을 수 없습니다.")
     if order.status in HOLDS_MONEY:
         db.session.rollback()
-        refund(gateway, merchant_uid, "고객 요청에 따른 주문 취소", "customer", account=account)
+        refund(
+            gateway,
+            merchant_uid,
+            "고객 요청에 따른 주문 취소",
+            RefundCause.CUSTOMER,
+            account=account,
+        )
         return
     if order.status not in CANCELLABLE:
         raise RefundRefused(f"{order.status.label} 상태의 주문은 취소할 수 없습니다.")
     open_accounts = [p.imp_uid for p in order.payments if open_vbank(p)]
-    record_move(order, OrderStatus.CANCELLED, "customer", "고객 요청에 따른 주문 취소")
+    record_move(order, OrderStatus.CANCELLED, EventSource.CUSTOMER, "고객 요청에 따른 주문 취소")
     db.session.commit()
     for imp_uid in open_accounts:
         if answer := refunds.revoke(gateway, imp_uid):
-            sync_fetched(gateway, answer, "revoke")
+            sync_fetched(gateway, answer, EventSource.REVOKE)

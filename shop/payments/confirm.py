@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from shop.core.extensions import db
+from shop.core.ledger import EventSource
 from shop.core.models import Order, OrderStatus, PaymentStatus
 from shop.payments import effects
 from shop.payments.events import new_event, record_claim
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 def confirm(gateway: PortOne, imp_uid: str, merchant_uid: str, amount: object) -> str | None:
     """None lets the payment go ahead (its stock is held); otherwise the reason it must not,
     in words for the customer. The call is recorded like any claim."""
-    event = new_event("confirm", imp_uid, merchant_uid, None, claim=f"amount={amount}")
+    event = new_event(EventSource.CONFIRM, imp_uid, merchant_uid, None, claim=f"amount={amount}")
     try:
         payment = known_payment(gateway, imp_uid)
     except GatewayError as error:
@@ -114,7 +115,7 @@ def release_expired_holds() -> list[str]:
 
 
 def _release(merchant_uid: str) -> bool:
-    event = new_event("reconcile", None, merchant_uid, None)
+    event = new_event(EventSource.RECONCILE, None, merchant_uid, None)
     order = locked_order(merchant_uid)
     if order is None or not effects.hold_expired(order, datetime.now(UTC)):
         return False

@@ -16,7 +16,7 @@ from sqlalchemy import CursorResult, Update, case, select, update
 
 from shop.core.database import insert_once
 from shop.core.extensions import db
-from shop.core.ledger import Notice
+from shop.core.ledger import Notice, NoticeKind
 from shop.core.models import Order, OrderStatus, Product, as_utc
 from shop.notices.sender import wake_after_commit
 from shop.notices.texts import NOTICE_TEXTS
@@ -31,11 +31,11 @@ RELEASING = (
     OrderStatus.CANCELLED,
 )
 NOTICES = {
-    OrderStatus.PAID: "payment_confirmed",
-    OrderStatus.PARTIALLY_REFUNDED: "payment_confirmed",
-    OrderStatus.VBANK_ISSUED: "vbank_issued",
-    OrderStatus.REFUNDED: "refunded",
-    OrderStatus.CANCELLED: "cancelled",
+    OrderStatus.PAID: NoticeKind.PAYMENT_CONFIRMED,
+    OrderStatus.PARTIALLY_REFUNDED: NoticeKind.PAYMENT_CONFIRMED,
+    OrderStatus.VBANK_ISSUED: NoticeKind.VBANK_ISSUED,
+    OrderStatus.REFUNDED: NoticeKind.REFUNDED,
+    OrderStatus.CANCELLED: NoticeKind.CANCELLED,
 }
 
 
@@ -62,12 +62,12 @@ def follow(order: Order) -> list[str]:
     return notes
 
 
-def notice_kind(order: Order) -> str | None:
+def notice_kind(order: Order) -> NoticeKind | None:
     """The notice the status calls for; money that came in through a virtual account is told
     as the deposit the customer made."""
     kind = NOTICES.get(order.status)
-    if kind == "payment_confirmed" and _paid_by_deposit(order):
-        return "deposit_received"
+    if kind == NoticeKind.PAYMENT_CONFIRMED and _paid_by_deposit(order):
+        return NoticeKind.DEPOSIT_RECEIVED
     return kind
 
 
@@ -166,7 +166,7 @@ def _rows_updated(statement: Update) -> int:
     return cast(CursorResult[Any], db.session.execute(statement)).rowcount
 
 
-def queue_notice(order: Order, kind: str) -> None:
+def queue_notice(order: Order, kind: NoticeKind) -> None:
     queued = select(Notice.id).where(Notice.order_id == order.id, Notice.kind == kind)
     if db.session.execute(queued).first() is not None:
         return

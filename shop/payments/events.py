@@ -9,7 +9,7 @@ import logging
 from sqlalchemy.exc import DBAPIError
 
 from shop.core.extensions import db
-from shop.core.ledger import PaymentEvent
+from shop.core.ledger import EventSource, PaymentEvent
 from shop.core.logs import claim_line, log_claim
 from shop.payments.outcomes import Outcome, SyncResult
 
@@ -18,7 +18,7 @@ DATABASE_TROUBLE = "데이터베이스에 접근하지 못해 반영하지 못�
 log = logging.getLogger(__name__)
 
 
-def new_event(source: str, imp_uid, claimed, note, *, claim: object = None) -> PaymentEvent:
+def new_event(source: EventSource, imp_uid, claimed, note, *, claim: object = None) -> PaymentEvent:
     """Claims are stored as text cut to their columns, whatever arrived: `claimed` and
     `claim` are the sender's, `note` the shop's."""
     return PaymentEvent(

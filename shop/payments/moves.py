@@ -8,7 +8,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.core.extensions import db
-from shop.core.ledger import Payment, PaymentEvent
+from shop.core.ledger import EventSource, Payment, PaymentEvent
 from shop.core.models import Order, OrderStatus, PaymentStatus
 from shop.payments import effects, states
 from shop.payments.events import add_detail, new_event, record_claim
@@ -52,7 +52,7 @@ def move(order: Order, event: PaymentEvent) -> None:
     event.order_status_after = order.status.value
 
 
-def record_move(order: Order, step: OrderStatus, source: str, note: str) -> bool:
+def record_move(order: Order, step: OrderStatus, source: EventSource, note: str) -> bool:
     """A move someone asked for (a customer's cancel), with its event; False if the table
     does not allow it from where the locked order stands. The caller commits."""
     event = new_event(source, None, order.merchant_uid, note)
@@ -89,7 +89,7 @@ def review(order_id: int, reason: str) -> SyncResult:
     order = db.session.execute(
         select(Order).where(Order.id == order_id).with_for_update()
     ).scalar_one()
-    event = new_event("refund", None, order.merchant_uid, reason)
+    event = new_event(EventSource.REFUND, None, order.merchant_uid, reason)
     event.order_id, event.order_status_before = order.id, order.status.value
     if states.allowed(order.status, OrderStatus.NEEDS_REVIEW):
         conditional_move(order, OrderStatus.NEEDS_REVIEW, reason)

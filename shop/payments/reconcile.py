@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from shop.core.extensions import db
-from shop.core.ledger import Payment
+from shop.core.ledger import EventSource, Payment
 from shop.core.models import Order, OrderStatus, PaymentStatus
 from shop.payments.confirm import release_expired_holds
 from shop.payments.gateway import GatewayError, PortOne
@@ -108,6 +108,9 @@ def check(gateway: PortOne, merchant_uid: str, before: OrderStatus) -> Checked:
         payments = gateway.payments_of(merchant_uid)
     except GatewayError:
         return Checked(merchant_uid, before, None)
-    if payments and sync_listing(gateway, payments, "reconcile").outcome == Outcome.UNAVAILABLE:
+    if (
+        payments
+        and sync_listing(gateway, payments, EventSource.RECONCILE).outcome == Outcome.UNAVAILABLE
+    ):
         return Checked(merchant_uid, before, None)
     return Checked(merchant_uid, before, status_of(merchant_uid))

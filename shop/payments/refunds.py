@@ -15,18 +15,18 @@ from typing import Any
 from sqlalchemy import select, update
 
 from shop.core.extensions import db
-from shop.core.ledger import Payment, Refund, RefundState
+from shop.core.ledger import Payment, Refund, RefundCause, RefundState
 from shop.core.models import Order, OrderStatus, as_utc
 from shop.payments.gateway import GatewayError, PortOne
 from shop.payments.states import CLOSED, HOLDS_MONEY, fits, holds_money, open_vbank
 
 IN_FLIGHT = (RefundState.SENDING, RefundState.UNKNOWN)
 REASONS = {
-    "forged": "결제 금액이 주문 금액과 달라 자동으로 환불했습니다.",
-    "duplicate": "이미 결제된 주문에 들어온 중복 결제라 자동으로 환불했습니다.",
-    "out_of_stock": "재고가 부족해 주문을 처리할 수 없어 자동으로 환불했습니다.",
-    "test_channel": "테스트 결제이거나 상점이 쓰지 않는 결제 채널로 들어온 결제라 자동으로 환불했습니다.",
-    "cancelled_order": "이미 취소·환불된 주문에 들어온 결제라 자동으로 환불했습니다.",
+    RefundCause.FORGED: "결제 금액이 주문 금액과 달라 자동으로 환불했습니다.",
+    RefundCause.DUPLICATE: "이미 결제된 주문에 들어온 중복 결제라 자동으로 환불했습니다.",
+    RefundCause.OUT_OF_STOCK: "재고가 부족해 주문을 처리할 수 없어 자동으로 환불했습니다.",
+    RefundCause.TEST_CHANNEL: "테스트 결제이거나 상점이 쓰지 않는 결제 채널로 들어온 결제라 자동으로 환불했습니다.",
+    RefundCause.CANCELLED_ORDER: "이미 취소·환불된 주문에 들어온 결제라 자동으로 환불했습니다.",
 }
 
 
@@ -39,7 +39,7 @@ class RefundRefused(Exception):
 
 
 def request(
-    order: Order, payment: Payment, reason: str, cause: str, amount: int | None = None
+    order: Order, payment: Payment, reason: str, cause: RefundCause, amount: int | None = None
 ) -> Refund:
     """Record a refund to send after the commit; the caller holds the order's lock."""
     if _in_flight(payment.imp_uid):
@@ -72,7 +72,7 @@ def automatic(order: Order, channels: set[str] | None) -> list[Refund]:
     return [r for p, cause in causes(order, channels) if (r := _once(order, p, cause))]
 
 
-def causes(order: Order, channels: set[str] | None) -> list[tuple[Payment, str]]:
+def causes(order: Order, channels: set[str] | None) -> list[tuple[Payment, RefundCause]]:
     """The payments of the order that should go back, with why; reads nothing more."""
     held = sorted((p for p in order.payments if holds_money(p)), key=_paid_first)
     found = [(p, _cause(order, p, channels, keeper=held[0])) for p in held]
@@ -88,22 +88,22 @@ def _paid_first(payment: Payment) -> tuple:
 
 def _cause(
     order: Order, payment: Payment, channels: set[str] | None, keeper: Payment
-) -> str | None:
+) -> RefundCause | None:
     """`channels`: the PG providers the live shop uses (None in sandbox mode: any)."""
     if channels is not None and (payment.sandbox or payment.pg_provider not in channels):
-        return "test_channel"
+        return RefundCause.TEST_CHANNEL
     if not fits(order, payment):
-        return "forged"
+        return RefundCause.FORGED
     if order.status in CLOSED:
-        return "cancelled_order"
+        return RefundCause.CANCELLED_ORDER
     if payment is not keeper:
-        return "duplicate"
+        return RefundCause.DUPLICATE
     if order.status in HOLDS_MONEY and not order.stock_taken:
-        return "out_of_stock"
+        return RefundCause.OUT_OF_STOCK
     return None
 
 
-def _once(order: Order, payment: Payment, cause: str) -> Refund | None:
+def _once(order: Order, payment: Payment, cause: RefundCause) -> Refund | None:
     asked = select(Refund.id).where(Refund.imp_uid == payment.imp_uid, Refund.cause == cause)
     if db.session.execute(asked).first() is not None:
         return None

@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from shop.core.database import reading
 from shop.core.extensions import db
-from shop.core.ledger import Payment
+from shop.core.ledger import EventSource, Payment
 from shop.core.logs import claim_line, log_claim
 from shop.core.models import Order, PaymentStatus
 from shop.payments import states
@@ -34,7 +34,7 @@ FINAL = (PaymentStatus.PAID, PaymentStatus.CANCELLED)
 ANSWERED = (Outcome.PAID, Outcome.CANCELLED)
 
 
-def stored_answer(imp_uid: str, claimed: str, source: str) -> SyncResult | None:
+def stored_answer(imp_uid: str, claimed: str, source: EventSource) -> SyncResult | None:
     """The outcome a sync would give, when the stored state alone settles it; else None."""
     if not IMP_UID_SHAPE.fullmatch(imp_uid):
         return None
@@ -51,7 +51,7 @@ def stored_answer(imp_uid: str, claimed: str, source: str) -> SyncResult | None:
     return result
 
 
-def log_stored(source: str, claimed: str, result: SyncResult) -> None:
+def log_stored(source: EventSource, claimed: str, result: SyncResult) -> None:
     """The claim's usual log line (shop.core.logs), marked as answered from storage; no row."""
     assert result.order is not None and result.payment is not None
     event = new_event(source, result.payment.imp_uid, claimed, None)

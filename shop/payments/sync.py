@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from shop.core.extensions import db
-from shop.core.ledger import Payment, PaymentEvent, Refund
+from shop.core.ledger import EventSource, Payment, PaymentEvent, Refund
 from shop.core.models import Order, PaymentStatus
 from shop.payments import refunds
 from shop.payments.events import DATABASE_TROUBLE, new_event, record_claim
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 def sync_payment(
     gateway: PortOne,
     imp_uid: str,
-    source: str,
+    source: EventSource,
     claimed_merchant_uid: str | None = None,
     note: str | None = None,
     *,
@@ -52,7 +52,7 @@ def sync_payment(
 def sync_latest(
     gateway: PortOne,
     merchant_uid: str,
-    source: str,
+    source: EventSource,
     note: str | None = None,
     *,
     claim: str | None = None,
@@ -63,14 +63,16 @@ def sync_latest(
 
 
 def sync_fetched(
-    gateway: PortOne, payment: dict[str, Any], source: str, note: str | None = None
+    gateway: PortOne, payment: dict[str, Any], source: EventSource, note: str | None = None
 ) -> SyncResult:
     """Apply a payment PortOne gave a moment ago (a cancel's or a revoke's answer)."""
     event = new_event(source, payment.get("imp_uid"), payment.get("merchant_uid"), note)
     return _settle(gateway, event, lambda: payment, None)
 
 
-def sync_listing(gateway: PortOne, payments: list[dict[str, Any]], source: str) -> SyncResult:
+def sync_listing(
+    gateway: PortOne, payments: list[dict[str, Any]], source: EventSource
+) -> SyncResult:
     """Apply every payment PortOne lists for one order (newest first) in one move, so the
     order goes straight to where all of them point, never through a stale in-between."""
     newest = payments[0]
@@ -134,10 +136,10 @@ class MoneyBack:
             if payment is None:
                 followups.append(review(refund.order_id, f"자동 환불 실패: {refund.reason}"))
             else:
-                followups.append(sync_fetched(gateway, payment, "refund", refund.cause))
+                followups.append(sync_fetched(gateway, payment, EventSource.REFUND, refund.cause))
         for imp_uid in self.to_revoke:
             if payment := refunds.revoke(gateway, imp_uid):
-                followups.append(sync_fetched(gateway, payment, "revoke"))
+                followups.append(sync_fetched(gateway, payment, EventSource.REVOKE))
         return followups
 
 

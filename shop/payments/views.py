@@ -7,6 +7,7 @@ from sqlalchemy.exc import DBAPIError
 
 from shop.core.database import writes
 from shop.core.extensions import csrf, db, limit_setting, limiter
+from shop.core.ledger import EventSource
 from shop.core.models import Order
 from shop.core.queries import order_named
 from shop.payments.confirm import confirm
@@ -69,8 +70,8 @@ def complete():
     if not isinstance(imp_uid, str) or not isinstance(merchant_uid, str) or not merchant_uid:
         return answer_error("imp_uid와 merchant_uid를 문자열로 보내 주세요.")
     with customer_waiting():
-        result = stored_answer(imp_uid, merchant_uid, "callback") or sync_payment(
-            gateway(), imp_uid, "callback", merchant_uid
+        result = stored_answer(imp_uid, merchant_uid, EventSource.CALLBACK) or sync_payment(
+            gateway(), imp_uid, EventSource.CALLBACK, merchant_uid
         )
     status, word, message = ANSWERS[result.outcome]
     payload = {"status": word, "message": message, **details(result, merchant_uid)}
@@ -124,12 +125,16 @@ def mobile_complete():
 
 def verify_return(imp_uid: str, merchant_uid: str, claim: str) -> SyncResult:
     if imp_uid and merchant_uid:
-        answer = stored_answer(imp_uid, merchant_uid, "redirect")
-        return answer or sync_payment(gateway(), imp_uid, "redirect", merchant_uid, claim=claim)
+        answer = stored_answer(imp_uid, merchant_uid, EventSource.REDIRECT)
+        return answer or sync_payment(
+            gateway(), imp_uid, EventSource.REDIRECT, merchant_uid, claim=claim
+        )
     if imp_uid or not merchant_uid:
-        return sync_payment(gateway(), imp_uid, "redirect", merchant_uid or None, claim=claim)
+        return sync_payment(
+            gateway(), imp_uid, EventSource.REDIRECT, merchant_uid or None, claim=claim
+        )
     # Refused before a window opened: ask PortOne what this order has.
-    return sync_latest(gateway(), merchant_uid, "redirect", claim=claim)
+    return sync_latest(gateway(), merchant_uid, EventSource.REDIRECT, claim=claim)
 
 
 def order_if_reachable(merchant_uid: str) -> Order | None:
@@ -179,7 +184,9 @@ def webhook():
         return answer_error("imp_uid가 필요합니다 (JSON 또는 form).")
     merchant_uid = body.get("merchant_uid")
     claimed = merchant_uid if isinstance(merchant_uid, str) and merchant_uid else None
-    result = sync_payment(gateway(), imp_uid, "webhook", claimed, claim=webhook_note(body))
+    result = sync_payment(
+        gateway(), imp_uid, EventSource.WEBHOOK, claimed, claim=webhook_note(body)
+    )
     if result.outcome == Outcome.UNAVAILABLE:
         return jsonify(status="retry", message=result.detail), 503
     return jsonify(status="ok", outcome=result.outcome.value), 200
