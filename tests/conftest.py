@@ -109,7 +109,7 @@ def shop_app(tmp_path, database: str = "sqlite", **settings):
             # return URL), as in a real browser.
             "SERVER_NAME": "shop.test",
         }
-        # Tests order and verify far faster than any customer; tests/test_rate_limits.py
+        # Tests order and verify far faster than any customer; tests/web/test_rate_limits.py
         # sets the limits it tests.
         | dict.fromkeys(RATE_LIMITS, "100000 per minute")
         | settings

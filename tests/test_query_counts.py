@@ -13,10 +13,10 @@ from sqlalchemy import event
 
 from benchmarks.seeding import add_orders, add_products
 from shop.core.extensions import db
+from tests.admin.test_admin import PASSWORD_HASH, log_in
 from tests.conftest import BUYER, DATABASES, Shopper, order
-from tests.test_admin import PASSWORD_HASH, log_in
-from tests.test_cancel import cancel
-from tests.test_lookup import look_up
+from tests.payments.test_cancel import cancel
+from tests.storefront.test_lookup import look_up
 
 pytestmark = pytest.mark.parametrize("app", DATABASES, indirect=True)
 

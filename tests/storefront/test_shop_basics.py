@@ -1,6 +1,6 @@
 """The legal pages every Korean online shop shows: 사업자 정보 in every page's footer (from
 configuration), 이용약관 and 개인정보처리방침. The purchase consent is tested in
-tests/test_purchase_consent.py, the shipping fee in tests/test_shipping_fee.py."""
+tests/storefront/test_purchase_consent.py, the shipping fee in tests/storefront/test_shipping_fee.py."""
 
 import pytest
 

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from shop.core.extensions import db
 from shop.core.models import Order, OrderStatus
 from tests.conftest import DATABASES, events, order
-from tests.test_cancel import cancel
+from tests.payments.test_cancel import cancel
 
 pytestmark = pytest.mark.parametrize("app", DATABASES, indirect=True)
 
@@ -58,7 +58,7 @@ def test_a_payment_the_webhook_settled_first_is_confirmed_from_storage(
 
 
 def test_a_declined_payment_is_asked_about_again(app, shopper, gateway_link):
-    """PortOne may still approve it late (tests/test_gateway_faults.py)."""
+    """PortOne may still approve it late (tests/payments/test_gateway_faults.py)."""
     merchant_uid = shopper.buy()
     imp_uid = shopper.pay_in_window(merchant_uid, "decline")
     assert shopper.complete(imp_uid, merchant_uid).json["status"] == "failed"

@@ -37,7 +37,7 @@ def test_repeating_a_verification_changes_nothing(app, shopper):
     assert stock(app) == 12 - 1
     with app.app_context():
         assert db.session.scalar(select(func.count(Payment.id))) == 1
-    # The repeat is answered from what the first stored (tests/test_settled.py).
+    # The repeat is answered from what the first stored (tests/payments/test_settled.py).
     assert [(e.outcome, e.order_status_before, e.order_status_after) for e in events(app)] == [
         ("paid", "pending", "paid")
     ]

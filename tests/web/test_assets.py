@@ -13,7 +13,7 @@ from flask import url_for
 
 from shop.web.assets import IMMUTABLE
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LINKED = re.compile(r'(?:src|href)="(/(?:static|vendor)/[^"]+)"')
 
 

@@ -32,7 +32,7 @@ from tests.invariants import broken_promises
 
 pytestmark = [pytest.mark.parametrize("app", DATABASES, indirect=True), pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
 STOP_SECONDS = 10
 # Every fifth round is a virtual account (issued, then deposited), the others a card.

@@ -14,7 +14,7 @@ from shop.core.extensions import db
 from shop.core.models import Order
 from shop.web.security import PAYMENT_HOSTS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LIVE = {
     "IMP_CODE": "imp12345678",
     "IMP_KEY": "key",

@@ -8,7 +8,7 @@ from shop.core.setting_parsers import ConfigError
 from shop.core.settings import RATE_LIMITS
 from shop.web.errors import MESSAGES
 from tests.conftest import checked, make_app, shop_app
-from tests.test_webhooks import live_shop, webhook_from
+from tests.payments.test_webhooks import live_shop, webhook_from
 
 LOW = dict.fromkeys(RATE_LIMITS, "2 per minute")
 

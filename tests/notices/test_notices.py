@@ -21,7 +21,7 @@ from shop.notices.outbox import send_due_notices
 from shop.notices.sender import stop_sender
 from tests.conftest import BUYER, DATABASES, checked, make_app, notices, order, shop_app
 from tests.helpers import free_port
-from tests.test_cancel import ACCOUNT, cancel
+from tests.payments.test_cancel import ACCOUNT, cancel
 
 pytestmark = pytest.mark.parametrize("app", DATABASES, indirect=True)
 

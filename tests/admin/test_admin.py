@@ -15,7 +15,7 @@ from shop.core.extensions import db
 from shop.core.ledger import Payment, PaymentEvent, Refund
 from shop.core.models import Order, OrderStatus, Product
 from tests.conftest import DATABASES, Shopper, events, order, order_status
-from tests.test_refunds import RefusingCancel, paid
+from tests.payments.test_refunds import RefusingCancel, paid
 
 PASSWORD = "correct horse battery staple"
 PASSWORD_HASH = generate_password_hash(PASSWORD)

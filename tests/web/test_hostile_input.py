@@ -3,7 +3,7 @@ on PostgreSQL alike, with nothing stored that a database would refuse.
 
 The three classes found: a lone surrogate in a JSON body (UnicodeEncodeError when the claim was
 stored), JSON nested a thousand deep (RecursionError), and a product id past the database's
-integers (OverflowError). tests/test_fuzz.py throws everything else.
+integers (OverflowError). tests/web/test_fuzz.py throws everything else.
 """
 
 import pytest
