@@ -63,6 +63,9 @@ class Payment(Model):
     pg_tid: Mapped[str | None] = mapped_column(String(100))
     apply_num: Mapped[str | None] = mapped_column(String(30))
     card_name: Mapped[str | None] = mapped_column(String(50))
+    card_quota: Mapped[int] = mapped_column(
+        default=0, server_default="0"
+    )  # 할부 개월 수; 0 is 일시불
     receipt_url: Mapped[str | None] = mapped_column(String(500))
     fail_reason: Mapped[str | None] = mapped_column(String(500))
     vbank_name: Mapped[str | None] = mapped_column(String(50))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.core.extensions import Model
@@ -120,7 +120,16 @@ class Order(Model):
     buyer_email: Mapped[str] = mapped_column(String(120))
     buyer_tel: Mapped[str] = mapped_column(String(20))
     buyer_addr: Mapped[str] = mapped_column(String(200))
-    buyer_postcode: Mapped[str] = mapped_column(String(10))
+    buyer_postcode: Mapped[str] = mapped_column(String(10))  # the delivery address's
+    # buyer_addr is the road-name address the search filled in; address_detail is typed.
+    address_detail: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    recipient_name: Mapped[str] = mapped_column(
+        String(50), default="", server_default=""
+    )  # 받는 분
+    recipient_tel: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    delivery_memo: Mapped[str] = mapped_column(
+        String(100), default="", server_default=""
+    )  # 배송 메모
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     paid_at: Mapped[datetime | None]
@@ -139,9 +148,16 @@ class Order(Model):
         back_populates="order", order_by="Payment.started_at"
     )
     refunds: Mapped[list["Refund"]] = relationship(order_by="Refund.id", viewonly=True)
+    consents: Mapped[list["Consent"]] = relationship(
+        cascade="all, delete-orphan", order_by="Consent.id"
+    )
 
     def __repr__(self) -> str:
         return f"<Order {self.merchant_uid} {self.status.value} {self.amount}원>"
+
+    @property
+    def delivery_address(self) -> str:
+        return f"{self.buyer_addr} {self.address_detail}".strip()
 
     @property
     def goods_amount(self) -> int:
@@ -184,3 +200,19 @@ class OrderLine(Model):
 
     def __repr__(self) -> str:
         return f"<OrderLine {self.name} x{self.quantity}>"
+
+
+class Consent(Model):
+    """One required item the buyer agreed to at checkout, with the version of its text
+    (shop.storefront.consent), kept as evidence of what was agreed and when."""
+
+    __table_args__ = (UniqueConstraint("order_id", "item", name="one_consent_per_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    item: Mapped[str] = mapped_column(String(30))
+    version: Mapped[str] = mapped_column(String(20))
+    agreed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Consent {self.item} {self.version}>"

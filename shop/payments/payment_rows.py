@@ -94,6 +94,7 @@ def _payment_row(order: Order, fetched: dict[str, Any]) -> dict[str, Any]:
         "status": PaymentStatus(fetched["status"]),
         "amount": fetched["amount"],
         "cancel_amount": fetched.get("cancel_amount") or 0,
+        "card_quota": fetched.get("card_quota") or 0,
         "currency": fetched["currency"],
         "sandbox": bool(fetched.get("sandbox")),
         "fetched_at": datetime.now(UTC),
