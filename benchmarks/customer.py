@@ -14,7 +14,11 @@ BUYER = {
     "buyer_postcode": "06236",
     "buyer_addr": "서울특별시 강남구 테헤란로 123",
     "pay_method": "card",
-    "agree": "y",
+    "same_as_buyer": "y",
+    "agree_purchase": "y",
+    "agree_privacy_collection": "y",
+    "agree_privacy_third_party": "y",
+    "agree_electronic_finance": "y",
 }
 SECONDS = 30
 

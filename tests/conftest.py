@@ -28,7 +28,11 @@ BUYER = {
     "buyer_postcode": "06236",
     "buyer_addr": "서울특별시 강남구 테헤란로 123",
     "pay_method": "card",
-    "agree": "y",
+    "same_as_buyer": "y",
+    "agree_purchase": "y",
+    "agree_privacy_collection": "y",
+    "agree_privacy_third_party": "y",
+    "agree_electronic_finance": "y",
 }
 
 
@@ -213,6 +217,7 @@ class Shopper:
         """An order of just this product (the cart keeps earlier orders' items until paid)."""
         with self.client.session_transaction() as session:
             session.pop("cart", None)
+            session.pop("checkout_order", None)  # a new checkout, not another try of the last
         self.add_to_cart(product_id, quantity)
         return self.checkout(**fields)
 

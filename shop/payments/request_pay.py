@@ -22,10 +22,12 @@ def pay_request(order: Order, key: str | None = None) -> dict:
         "buyer_email": order.buyer_email,
         "buyer_name": order.buyer_name,
         "buyer_tel": order.buyer_tel,
-        "buyer_addr": order.buyer_addr,
+        "buyer_addr": order.delivery_address,
         "buyer_postcode": order.buyer_postcode,
         "m_redirect_url": config["SHOP_URL"] + url_for("payments.mobile_complete"),
         "notice_url": config["SHOP_URL"] + url_for("payments.webhook"),
+        # The number the customer knows, for PortOne's console (the sandbox's window shows it).
+        "custom_data": {"order_number": order.number},
     } | confirm_url(config)
 
 

@@ -1,29 +1,42 @@
-"""Checkout: the order is created on the server, priced from the database, and pre-registered
-with the gateway (/payments/prepare) before the customer ever sees a pay button."""
+"""Checkout: the 주문서. Its 결제하기 places the order through jQuery.ajax and opens the
+payment window at once (static/js/checkout.js); without JavaScript the same form posts and
+leads to the order's pay page. Either way the order is made on the server
+(shop.storefront.placing) before the customer sees a window."""
 
 from flask import (
     Blueprint,
-    current_app,
+    Response,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from shop.core.extensions import db, limit_setting, limiter
-from shop.core.models import Order, OrderLine, Product, new_merchant_uid, new_order_number
+from shop.core.models import Order, Product
 from shop.core.shipping import totals_for
-from shop.payments.gateway import GatewayError
+from shop.payments.request_pay import pay_request
 from shop.storefront import cart, orders, paid_cart
 from shop.storefront.forms import CheckoutForm, QuantityForm
+from shop.storefront.placing import CheckoutRefused, place_order
+from shop.web.errors import wants_json
 from shop.web.security import private
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
 
 SOURCES = ("cart", "buy_now")
+# What the browser offers again on the next 주문서. Kept in the session (a signed, HttpOnly
+# cookie that ends with the session) rather than localStorage, where every script of the
+# page could read a buyer's address and it would stay after the browser is closed.
+REMEMBERED = (
+    "buyer_name", "buyer_email", "buyer_tel", "same_as_buyer", "recipient_name",
+    "recipient_tel", "buyer_postcode", "buyer_addr", "address_detail", "delivery_memo",
+    "delivery_memo_typed", "pay_method",
+)  # fmt: skip
 
 
 def quantities_for(source: str) -> dict[str, int]:
@@ -50,23 +63,21 @@ def buy_now(product_id: int):
 @limiter.limit(limit_setting("RATELIMIT_CHECKOUT"), methods=["POST"])
 def form():
     source = request.values.get("source", "cart")
-    if source not in SOURCES:
-        source = "cart"
-    checkout_form = CheckoutForm(source=source)
+    source = source if source in SOURCES else "cart"
+    checkout_form = CheckoutForm(source=source, data=session.get("last_buyer"))
     items = cart.items_in(quantities_for(source))
     if not items:
-        flash("주문할 상품이 없습니다. 상품을 먼저 담아 주세요.", "error")
-        return redirect(url_for("catalog.index"))
+        return nothing_to_order()
     if checkout_form.validate_on_submit():
-        shortage = out_of_stock(items)
-        if shortage:
-            flash(shortage, "error")
-        else:
-            order = place_order(items, checkout_form)
-            if order is not None:
-                keep_items_until_paid(source, order)
-                orders.remember_order(order)
-                return redirect(url_for("orders.pay", merchant_uid=order.merchant_uid))
+        try:
+            return placed(place_order(items, checkout_form), source, checkout_form)
+        except CheckoutRefused as refusal:
+            db.session.rollback()
+            if wants_json():
+                return refused(refusal.message, refusal.status)
+            flash(refusal.message, "error")
+    elif checkout_form.is_submitted() and wants_json():
+        return invalid(checkout_form)
     return render_template(
         "checkout/form.html",
         form=checkout_form,
@@ -75,79 +86,45 @@ def form():
     )
 
 
-def out_of_stock(items: list[cart.Item]) -> str | None:
-    for item in items:
-        if item.quantity > item.product.stock:
-            return f"{item.product.name}의 재고가 부족합니다 (남은 수량 {item.product.stock}개)."
-    return None
+def nothing_to_order():
+    """Usually Back after paying: the cart was emptied by the order, which the customer sees."""
+    bought = db.session.scalar(
+        select(Order).where(Order.merchant_uid == session.get("checkout_order"))
+    )
+    if bought is not None and bought.status in paid_cart.BOUGHT and not wants_json():
+        return redirect(url_for("orders.show", merchant_uid=bought.merchant_uid))
+    message = "주문할 상품이 없습니다. 상품을 먼저 담아 주세요."
+    if wants_json():
+        return refused(message, 409, redirect_url=url_for("catalog.index"))
+    flash(message, "error")
+    return redirect(url_for("catalog.index"))
 
 
-def place_order(items: list[cart.Item], form: CheckoutForm) -> Order | None:
-    """Save the order only once the gateway knows its amount; otherwise nothing is kept. No
-    transaction is open while PortOne is asked (on SQLite it would hold the write lock)."""
-    order, lines = new_order(items, form), line_rows(items)
-    db.session.commit()  # ends the reads (products, the order number) before PortOne is asked
-    try:
-        current_app.extensions["portone"].prepare(order.merchant_uid, order.amount, order.currency)
-    except GatewayError as error:
-        current_app.logger.warning("prepare failed for a new order: %r", error)
-        flash("결제 준비 중 문제가 생겼습니다. 잠시 후 다시 주문해 주세요.", "error")
-        return None
-    db.session.add(order)
-    db.session.flush()
-    db.session.execute(insert(OrderLine).values([line | {"order_id": order.id} for line in lines]))
-    db.session.commit()
-    return order
-
-
-def new_order(items: list[cart.Item], form: CheckoutForm) -> Order:
-    totals = totals_for(cart.total(items))
-    return Order(
-        merchant_uid=new_merchant_uid(),
-        number=unused_order_number(),
-        name=order_name(items),
-        amount=totals.amount,
-        shipping_fee=totals.shipping,
-        currency="KRW",
-        pay_method=form.pay_method.data,
-        buyer_name=form.buyer_name.data.strip(),
-        buyer_email=form.buyer_email.data.strip(),
-        buyer_tel=form.buyer_tel.data.strip(),
-        buyer_addr=form.buyer_addr.data.strip(),
-        buyer_postcode=form.buyer_postcode.data.strip(),
+def placed(order: Order, source: str, form: CheckoutForm):
+    keep_items_until_paid(source, order)
+    orders.remember_order(order)
+    session["last_buyer"] = {name: form[name].data for name in REMEMBERED}
+    pay_page = url_for("orders.pay", merchant_uid=order.merchant_uid)
+    if not wants_json():
+        return redirect(pay_page)
+    return jsonify(
+        request=pay_request(order),
+        payUrl=pay_page,
+        resultUrl=url_for("orders.show", merchant_uid=order.merchant_uid),
+        statusUrl=url_for("orders.status", merchant_uid=order.merchant_uid),
     )
 
 
-def line_rows(items: list[cart.Item]) -> list[dict]:
-    """The order's lines, priced from the database; inserted in one statement."""
-    return [
-        {
-            "product_id": item.product.id,
-            "name": item.product.name,
-            "unit_price": item.product.price,
-            "quantity": item.quantity,
-        }
-        for item in items
-    ]
+def refused(message: str, status: int, **extra) -> tuple[Response, int]:
+    return jsonify(status="error", message=message, **extra), status
 
 
-def unused_order_number() -> str:
-    """Six random digits a day: a clash is rare, and the unique column is the last word."""
-    while True:
-        number = new_order_number()
-        if db.session.execute(select(Order.id).where(Order.number == number)).first() is None:
-            return number
-
-
-def order_name(items: list[cart.Item]) -> str:
-    first = items[0].product.name
-    return first if len(items) == 1 else f"{first} 외 {len(items) - 1}건"
+def invalid(form: CheckoutForm) -> tuple[Response, int]:
+    """A stale CSRF token never gets here: shop.web.errors answers it for every route."""
+    return refused("입력 내용을 확인해 주세요.", 422, errors=form.errors)
 
 
 def keep_items_until_paid(source: str, order: Order) -> None:
     """A declined or closed payment must not lose the cart: it is emptied once paid
-    (shop.storefront.paid_cart.settle_cart)."""
-    if source == "buy_now":
-        session.pop("buy_now", None)
-    else:
-        paid_cart.await_payment(order.merchant_uid)
+    (shop.storefront.paid_cart.settle_cart). A 바로 구매 stays too, for paying again."""
+    paid_cart.await_payment(order.merchant_uid, buy_now=source == "buy_now")

@@ -28,8 +28,12 @@ def settle_before_rendering(sender: Flask, **extra) -> None:
     settle_cart()
 
 
-def await_payment(merchant_uid: str) -> None:
-    session["cart_order"] = {"merchant_uid": merchant_uid, "quantities": cart_quantities()}
+def await_payment(merchant_uid: str, buy_now: bool = False) -> None:
+    """A 바로 구매 takes nothing from the cart; it leaves the session's buy_now once paid."""
+    quantities = {} if buy_now else cart_quantities()
+    session["cart_order"] = {"merchant_uid": merchant_uid, "quantities": quantities}
+    if buy_now:
+        session["cart_order"]["buy_now"] = True
 
 
 def settle_cart() -> None:
@@ -41,7 +45,9 @@ def settle_cart() -> None:
     except DBAPIError:  # the page itself says what it can; the cart waits for the next one
         db.session.rollback()
         return
-    if status in BOUGHT:
+    if status in BOUGHT and waiting.get("buy_now"):
+        session.pop("buy_now", None)
+    elif status in BOUGHT:
         save_cart(minus(cart_quantities(), waiting.get("quantities", {})))
     if status is None or status in BOUGHT or status in GIVEN_UP:
         session.pop("cart_order")

@@ -40,7 +40,12 @@ def server_error(error: InternalServerError):
     return respond(500, MESSAGES[500])
 
 
+def wants_json() -> bool:
+    """A script asked (jQuery.ajax with dataType json), not a page load."""
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
 def respond(status: int, message: str):
-    if request.is_json or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(status="error", message=message), status
     return render_template("error.html", status=status, message=message), status

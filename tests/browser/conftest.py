@@ -1,5 +1,6 @@
 """Real-browser journeys: the shop served on a local port, Debian's Chromium driven by Playwright."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -97,14 +98,34 @@ def fill_checkout(
     postcode="06236",
     address="서울특별시 강남구 테헤란로 123",
 ):
-    """Fill the checkout form as a customer would, by the labels they read."""
-    page.get_by_label("이름").fill(name)
-    page.get_by_label("이메일").fill(email)
-    page.get_by_label("휴대폰 번호").fill(tel)
-    page.get_by_label("우편번호").fill(postcode)
-    page.get_by_label("주소").fill(address)
+    """Fill the 주문서 as a customer would, by the labels they read (the address typed, as
+    without 우편번호 찾기), and tick 전체 동의."""
+    page.get_by_label("이름", exact=True).fill(name)
+    page.get_by_label("이메일", exact=True).fill(email)
+    page.get_by_label("휴대폰 번호", exact=True).fill(tel)
+    page.get_by_label("우편번호", exact=True).fill(postcode)
+    page.get_by_label("주소", exact=True).fill(address)
     page.get_by_label(method).check()
-    page.get_by_label("구매조건 확인 및 결제진행에 동의합니다").check()
+    page.get_by_label("전체 동의").check()
+
+
+def pay_from_checkout(page, button: str, tap: bool = False) -> str:
+    """Press the 주문서's 결제하기: the order is placed and its window opens; returns the
+    order's merchant_uid, read from the checkout's answer on its way to the page (a phone
+    leaves the page for the window before the answer could be read afterwards)."""
+    placed: dict = {}
+
+    def keep(route):
+        answer = route.fetch()
+        placed.update(answer.json() if answer.ok else {})
+        route.fulfill(response=answer)
+
+    page.route(re.compile(r"/checkout$"), keep)
+    with page.expect_request_finished(lambda request: request.url.endswith("/checkout")):
+        pressed = page.get_by_role("button", name=button)
+        pressed.tap() if tap else pressed.click()
+    page.unroute(re.compile(r"/checkout$"), keep)
+    return placed["request"]["merchant_uid"]
 
 
 def screenshot(page, name: str) -> None:

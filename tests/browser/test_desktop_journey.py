@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from shop.core.models import OrderStatus
-from tests.browser.conftest import fill_checkout, screenshot
+from tests.browser.conftest import fill_checkout, pay_from_checkout, screenshot
 from tests.conftest import order_status
 
 COUNT_IMP_INIT = """
@@ -34,16 +34,12 @@ def checkout_one_chair(page, base_url: str, shots: bool = False) -> str:
     fill_checkout(page, "신용·체크카드")
     if shots:
         screenshot(page, "desktop-02-checkout")
-    page.get_by_role("button", name="64,900원 주문하기").click()
-    expect(page).to_have_url(re.compile(r"/orders/ord_[0-9a-f]{32}/pay$"))
-    return page.url.split("/orders/")[1].split("/")[0]
+    merchant_uid = pay_from_checkout(page, "64,900원 결제하기")
+    expect(page.locator("#checkout-pay")).to_be_disabled()
+    return merchant_uid
 
 
 def open_window(page):
-    button = page.get_by_role("button", name="64,900원 결제하기")
-    expect(button).to_be_enabled()
-    button.click()
-    expect(page.locator("#pay-button")).to_be_disabled()
     return page.frame_locator("iframe")
 
 

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from shop.core.models import OrderStatus
-from tests.browser.conftest import fill_checkout, screenshot
+from tests.browser.conftest import fill_checkout, pay_from_checkout, screenshot
 from tests.conftest import order_status
 
 RETURN_PAGE = re.compile(r"/payments/complete/mobile\?imp_uid=imp_\d+&merchant_uid=ord_\w+")
@@ -27,10 +27,7 @@ def checkout_on_phone(phone, base_url: str, method: str, shots: bool = False) ->
     )
     if shots:
         screenshot(phone, "phone-02-checkout")
-    phone.get_by_role("button", name="22,800원 주문하기").tap()
-    expect(phone).to_have_url(re.compile(r"/orders/ord_\w+/pay$"))
-    merchant_uid = phone.url.split("/orders/")[1].split("/")[0]
-    phone.get_by_role("button", name="22,800원 결제하기").tap()
+    merchant_uid = pay_from_checkout(phone, "22,800원 결제하기", tap=True)
     expect(phone).to_have_url(re.compile(r"/sandbox/window/imp_\d+$"))  # a full page, no overlay
     if shots:
         screenshot(phone, "phone-03-payment-window")
@@ -86,8 +83,7 @@ def test_paypal_redirects_on_a_desktop_too(live_shop, page):
     page.goto(live_shop.url + "/products/mood-lamp")
     page.get_by_role("button", name="바로 구매").click()
     fill_checkout(page, "PayPal", name="John Kim", email="john@example.com")
-    page.get_by_role("button", name="48,500원 주문하기").click()
-    page.get_by_role("button", name="48,500원 결제하기").click()
+    pay_from_checkout(page, "48,500원 결제하기")
 
     expect(page).to_have_url(re.compile(r"/sandbox/window/imp_\d+$"))
     expect(page.locator("iframe")).to_have_count(0)

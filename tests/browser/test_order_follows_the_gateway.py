@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from iamport_sandbox import switchboard
 from shop.core.models import OrderStatus
-from tests.browser.conftest import fill_checkout, screenshot
+from tests.browser.conftest import fill_checkout, pay_from_checkout, screenshot
 from tests.browser.test_desktop_journey import checkout_one_chair, open_window
 from tests.conftest import order_status
 
@@ -17,8 +17,7 @@ def test_a_deposit_turns_the_waiting_page_into_the_paid_page(live_shop, page, br
     page.get_by_role("link", name=re.compile("노르웨이 회전 의자")).click()
     page.get_by_role("button", name="바로 구매").click()
     fill_checkout(page, "가상계좌")
-    page.get_by_role("button", name=re.compile("주문하기")).click()
-    page.get_by_role("button", name=re.compile("결제하기")).click()
+    pay_from_checkout(page, "64,900원 결제하기")
     page.frame_locator("iframe").get_by_role("button", name="가상계좌 발급").click()
     expect(page.get_by_role("heading", name="가상계좌가 발급되었습니다")).to_be_visible()
     expect(page.get_by_text("자동으로 바뀝니다")).to_be_visible()

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from shop.core.extensions import db
 from shop.core.models import Order, OrderStatus
 from shop.payments.gateway import GatewayError
-from tests.conftest import BUYER
+from tests.conftest import BUYER, order
 
 
 def only_order(app) -> Order:
@@ -39,7 +39,7 @@ def test_the_order_amount_comes_from_the_database_whatever_the_form_says(app, sh
 
 
 def test_the_pay_request_carries_the_stored_order(app, shopper):
-    merchant_uid = shopper.buy(product_id=1)
+    merchant_uid = shopper.buy(product_id=1, address_detail="4층 401호")
     request = shopper.pay_request(merchant_uid)
     assert request == {
         "pg": "html5_inicis",
@@ -51,11 +51,12 @@ def test_the_pay_request_carries_the_stored_order(app, shopper):
         "buyer_email": BUYER["buyer_email"],
         "buyer_name": BUYER["buyer_name"],
         "buyer_tel": BUYER["buyer_tel"],
-        "buyer_addr": BUYER["buyer_addr"],
+        "buyer_addr": BUYER["buyer_addr"] + " 4층 401호",
         "buyer_postcode": BUYER["buyer_postcode"],
         "m_redirect_url": "http://shop.test/payments/complete/mobile",
         "notice_url": "http://shop.test/payments/webhook",
         "confirm_url": "http://shop.test/payments/confirm",
+        "custom_data": {"order_number": order(app, merchant_uid).number},
     }
 
 
@@ -116,8 +117,11 @@ def test_checking_out_keeps_the_cart_until_the_order_is_paid(app, shopper):
         ("buyer_email", "not-an-email", "올바른 이메일 주소를 입력해 주세요."),
         ("buyer_tel", "12345", "예: 010-1234-5678 형식으로 입력해 주세요."),
         ("buyer_postcode", "123", "우편번호는 숫자 5자리입니다."),
+        ("buyer_postcode", "135-080", "예전 여섯 자리 우편번호입니다."),
+        ("delivery_memo", "아무거나", "목록에 있는 배송 메모를 골라 주세요."),
+        ("same_as_buyer", "", "받는 분 이름을 입력해 주세요."),
         ("buyer_addr", "", "배송받을 주소를 입력해 주세요."),
-        ("pay_method", "bitcoin", "Not a valid choice."),
+        ("pay_method", "bitcoin", "이 상점에서 받는 결제 수단 중에서 골라 주세요."),
     ],
 )
 def test_invalid_checkout_fields_are_shown_on_the_form(app, shopper, field, value, message):

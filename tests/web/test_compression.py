@@ -11,7 +11,13 @@ import pytest
 from shop.web import compression
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
-TEXT = ["/", "/cart", "/static/css/shop.css", "/static/js/pay.js", "/vendor/jquery/jquery.min.js"]
+TEXT = [
+    "/",
+    "/cart",
+    "/static/css/shop.css",
+    "/static/js/payment-window.js",
+    "/vendor/jquery/jquery.min.js",
+]
 # What differs between two requests for the same page.
 PER_REQUEST = re.compile(r'name="csrf-token" content="[^"]+"')
 

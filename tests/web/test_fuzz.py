@@ -59,12 +59,14 @@ NASTY_TEXT = (
 FIELDS = (
     "imp_uid", "merchant_uid", "status", "amount", "currency", "cancellation_id",
     "csrf_token", "quantity", "buyer_name", "buyer_email", "buyer_tel", "buyer_addr",
-    "buyer_postcode", "pay_method", "agree", "source", "order_number", "reason",
+    "buyer_postcode", "pay_method", "agree_purchase", "source", "order_number", "reason",
     "refund_holder", "refund_bank", "refund_account", "imp_key", "imp_secret", "params",
     "mode", "channel", "origin", "merchant_code", "notice_url", "confirm_url", "vbank_code",
     "vbank_due", "vbank_holder", "checksum", "page", "limit", "from", "to", "sorting",
     "imp_uid[]", "merchant_uid[]", "error_code", "error_msg", "imp_success", "method", "done",
     "confirm", "bank_code", "bank_num", "password", "pg", "name", "tax_free", "extension",
+    "recipient_name", "recipient_tel", "address_detail", "delivery_memo", "delivery_memo_typed",
+    "same_as_buyer",
 )  # fmt: skip
 CONTENT_TYPES = (
     "application/json",
