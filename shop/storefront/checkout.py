@@ -121,7 +121,8 @@ def refused(message: str, status: int, **extra) -> tuple[Response, int]:
 
 def invalid(form: CheckoutForm) -> tuple[Response, int]:
     """A stale CSRF token never gets here: shop.web.errors answers it for every route."""
-    return refused("입력 내용을 확인해 주세요.", 422, errors=form.errors)
+    errors = [{"field": name, "messages": texts} for name, texts in form.errors.items()]
+    return refused("입력 내용을 확인해 주세요.", 422, errors=errors)  # in the page's order
 
 
 def keep_items_until_paid(source: str, order: Order) -> None:

@@ -33,9 +33,10 @@ jQuery(function ($) {
     $message.empty().append($("<h2>").text(text));
     if (errors) {
       var $list = $("<ul>").appendTo($message);
-      $.each(errors, function (name, texts) {
-        $list.append($("<li>").append($("<a>").attr("href", "#" + name).text(texts[0])));
-        showError(name, texts[0]);
+      $.each(errors, function (i, error) {
+        var text = error.messages[0];
+        $list.append($("<li>").append($("<a>").attr("href", "#" + error.field).text(text)));
+        showError(error.field, text);
       });
     }
     $message.prop("hidden", false).trigger("focus");

@@ -79,6 +79,29 @@ def page(browser):
     desktop.context.close()
 
 
+DEVICES = ("desktop", "iphone")
+
+
+@pytest.fixture(params=DEVICES)
+def device(request, browser, playwright):
+    """A factory of fresh browsers (contexts) of one kind: closing one is closing the tab."""
+    if request.param == "iphone":
+        options = dict(playwright.devices["iPhone 13"])
+        options.pop("default_browser_type")
+    else:
+        options = {"viewport": {"width": 1280, "height": 860}}
+    opened = []
+
+    def open_browser():
+        opened.append(new_page(browser, **options))
+        return opened[-1]
+
+    open_browser.name = request.param
+    yield open_browser
+    for page in opened:
+        page.context.close()
+
+
 @pytest.fixture
 def phone(browser, playwright):
     """Chromium emulating an iPhone: its user agent, viewport, touch and pixel ratio."""
@@ -128,6 +151,6 @@ def pay_from_checkout(page, button: str, tap: bool = False) -> str:
     return placed["request"]["merchant_uid"]
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, full_page: bool = True) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)

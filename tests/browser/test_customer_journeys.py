@@ -4,35 +4,12 @@ after paying, and read the notice that was sent."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from iamport_sandbox import switchboard
 from shop.core.models import OrderStatus
-from tests.browser.conftest import fill_checkout, new_page, pay_from_checkout, screenshot
+from tests.browser.conftest import fill_checkout, pay_from_checkout, screenshot
 from tests.conftest import order_status
-
-DEVICES = ("desktop", "iphone")
-
-
-@pytest.fixture(params=DEVICES)
-def device(request, browser, playwright):
-    """A factory of fresh browsers (contexts) of one kind: closing one is closing the tab."""
-    if request.param == "iphone":
-        options = dict(playwright.devices["iPhone 13"])
-        options.pop("default_browser_type")
-    else:
-        options = {"viewport": {"width": 1280, "height": 860}}
-    opened = []
-
-    def open_browser():
-        opened.append(new_page(browser, **options))
-        return opened[-1]
-
-    open_browser.name = request.param
-    yield open_browser
-    for page in opened:
-        page.context.close()
 
 
 def order_cushion(page, base_url: str) -> str:

@@ -41,8 +41,13 @@ def test_field_errors_come_back_by_field_and_nothing_is_placed(app, shopper):
     answer = post_checkout(shopper, buyer_tel="12345", agree_electronic_finance="")
     assert answer.status_code == 422
     errors = answer.get_json()["errors"]
-    assert errors["buyer_tel"] == ["예: 010-1234-5678 형식으로 입력해 주세요."]
-    assert "agree_electronic_finance" in errors
+    assert errors == [  # in the order of the page
+        {"field": "buyer_tel", "messages": ["예: 010-1234-5678 형식으로 입력해 주세요."]},
+        {
+            "field": "agree_electronic_finance",
+            "messages": ["전자금융거래 이용약관 동의가 필요합니다."],
+        },
+    ]
     assert orders_made(app) == 0
 
 
