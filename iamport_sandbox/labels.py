@@ -1,10 +1,13 @@
 """How the sandbox's pages name things: amounts, Korean times, pay methods, payment statuses (a
-partial cancel and a revoked account told apart) and webhook outcomes. The window and the
-console register the first ones as template filters (window.py, dashboard.py)."""
+partial cancel and a revoked account told apart), the order a window is for and webhook
+outcomes. The window and the console register the first ones as template filters (window.py,
+dashboard.py)."""
+
+from typing import NamedTuple
 
 from .deadlines import kst_text
 from .store.cancels import is_revoked
-from .webguard import Payment
+from .webguard import Payment, loads
 
 PAY_METHOD_LABELS = {
     "card": "신용카드",
@@ -34,6 +37,13 @@ DELIVERY_OUTCOMES = {
     "dropped": "유실(스위치)",
     "no_url": "URL 없음",
 }
+MAX_ORDER_NUMBER_LENGTH = 40  # the sandbox's guess at an order number that fits its line
+
+
+class OrderReference(NamedTuple):
+    label: str
+    value: str
+    is_merchant_uid: bool
 
 
 def format_money(amount: float, currency: str = "KRW") -> str:
@@ -61,3 +71,32 @@ def payment_status(payment: Payment) -> str:
     if payment["status"] == "ready" and payment["vbank_num"]:
         return "입금대기"
     return status_label(payment["status"])
+
+
+def order_reference(merchant_uid: str, custom_data: object) -> OrderReference:
+    """The order as the window names it: the merchant's order number when custom_data carries
+    one, else the merchant_uid, which may be a key no customer knows.
+
+    Real PG windows show the 상품명 and 금액, not an order number. Reading
+    custom_data.order_number is the sandbox's convenience for merchants: any merchant may send
+    {"order_number": "..."} in request_pay()'s custom_data to see it here.
+    """
+    number = custom_order_number(custom_data)
+    if number:
+        return OrderReference("주문번호", number, is_merchant_uid=False)
+    return OrderReference("가맹점 주문번호 (merchant_uid)", merchant_uid, is_merchant_uid=True)
+
+
+def custom_order_number(custom_data: object) -> str | None:
+    """custom_data.order_number when it is short text; None for any other custom_data (stored as
+    JSON text, which may hold any JSON or, inserted directly, none)."""
+    try:
+        data = loads(custom_data) if isinstance(custom_data, str) else None
+    except ValueError:
+        return None
+    number = data.get("order_number") if isinstance(data, dict) else None
+    if not isinstance(number, str):
+        return None
+    number = number.strip()
+    is_short = 0 < len(number) <= MAX_ORDER_NUMBER_LENGTH and number.isprintable()
+    return number if is_short else None

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from flask import Flask, abort, current_app, url_for
 from flask.globals import app_ctx
 
-from . import confirm, switchboard, webhooks
+from . import confirm, installments, switchboard, webhooks
 from .current import store
 from .deadlines import vbank_deadline
 from .store.documents import random_digits
@@ -23,7 +23,6 @@ TEST_CARD: PaymentFields = {
     "card_code": "366",
     "card_name": "신한카드",
     "card_type": 0,
-    "card_quota": 0,
 }
 TEST_BANK: PaymentFields = {"bank_code": "088", "bank_name": "신한은행"}
 TEST_VBANK: PaymentFields = {"vbank_code": "088", "vbank_name": "신한은행"}
@@ -71,11 +70,12 @@ def misconfigured() -> tuple[PaymentFields, str]:
     return failure, code
 
 
-# The outcomes: each takes the payment, its checkout and the form the tester sent (only a
-# decline reads it, for its reason).
+# The outcomes: each takes the payment, its checkout and the form the tester sent (a decline
+# reads its reason, an approval the card installment chosen).
 
 
 def approve(payment: Payment, checkout: dict, form: Mapping[str, str]) -> Outcome:
+    card_quota = installments.chosen_quota(payment, checkout, form)
     refused = confirm.refusal(payment, checkout)  # before the PG is asked, and its switches
     if refused:
         return refused
@@ -84,7 +84,7 @@ def approve(payment: Payment, checkout: dict, form: Mapping[str, str]) -> Outcom
         "paid_at": store().now(),
         "pg_tid": new_pg_tid(),
         "receipt_url": url_for("window.receipt", imp_uid=payment["imp_uid"], _external=True),
-        **method_details(payment["pay_method"]),
+        **method_details(payment["pay_method"], card_quota),
     }
     reported_amount = switchboard.number(switchboard.take(store(), "window_reported_amount"))
     if reported_amount:
@@ -93,12 +93,15 @@ def approve(payment: Payment, checkout: dict, form: Mapping[str, str]) -> Outcom
     return fail_then_approve(payment["imp_uid"], changes, late) if late else (changes, None)
 
 
-def method_details(pay_method: str) -> PaymentFields:
-    """What the PG reports of the means of payment: the test card and its approval number, or
-    the test bank; nothing for other methods."""
+def method_details(pay_method: str, card_quota: int) -> PaymentFields:
+    """What the PG reports of the means of payment: the test card, its installment and approval
+    number, or the test bank; nothing for other methods."""
     if pay_method == "card":
-        card_number = f"536181******{random_digits(4)}"
-        return TEST_CARD | {"apply_num": random_digits(8), "card_number": card_number}
+        return TEST_CARD | {
+            "apply_num": random_digits(8),
+            "card_number": f"536181******{random_digits(4)}",
+            "card_quota": card_quota,
+        }
     return TEST_BANK if pay_method == "trans" else {}
 
 

@@ -1,17 +1,17 @@
 """The buyer's side of the sandbox: iamport.payment.js, the test payment window and receipts.
 
 The window plays PortOne's part: it checks the request (window_request.py), records the payment
-as `ready`, lets the tester approve, decline or close it, and sends the result back the way
-PortOne does (window_result.py). What each decision does to the payment is the simulated PG's
-(pg.py). An approval and an issued virtual account also send their webhook (webhooks.py); a
-failure sends none. Before either, a request with confirm_url asks the merchant first
-(confirm.py).
+as `ready`, lets the tester approve (a card with the 할부 of installments.py), decline or close
+it, and sends the result back the way PortOne does (window_result.py). What each decision does
+to the payment is the simulated PG's (pg.py). An approval and an issued virtual account also
+send their webhook (webhooks.py); a failure sends none. Before either, a request with
+confirm_url asks the merchant first (confirm.py).
 """
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from . import labels, pg, switchboard, webhooks
+from . import installments, labels, pg, switchboard, webhooks
 from .current import store
 from .pay_request import order_refusal
 from .store.documents import is_decided
@@ -29,6 +29,8 @@ bp.add_app_template_filter(labels.format_money, "money")
 bp.add_app_template_filter(labels.format_kst, "kst")
 bp.add_app_template_filter(labels.pay_method_label, "pay_method_label")
 bp.add_app_template_filter(labels.status_label, "status_label")
+bp.add_app_template_filter(installments.quota_label, "quota_label")
+bp.add_app_template_global(labels.order_reference, "order_reference")
 
 
 @bp.app_context_processor
@@ -65,7 +67,13 @@ def show(imp_uid: str) -> ResponseReturnValue:
     payment, checkout = load(imp_uid)
     if is_decided(payment, checkout):
         return deliver(result_rsp(payment, checkout), checkout)
-    return render_template("sandbox/window.html", payment=payment, declines=pg.DECLINES)
+    return render_template(
+        "sandbox/window.html",
+        payment=payment,
+        declines=pg.DECLINES,
+        card_quotas=installments.offered_quotas(payment, checkout),
+        installment_note=installments.installment_note(payment),
+    )
 
 
 @bp.post("/window/<imp_uid>/<outcome>")

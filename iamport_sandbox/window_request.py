@@ -8,6 +8,7 @@ from flask import current_app, request
 
 from . import security
 from .deadlines import parse_vbank_due
+from .installments import merchant_months
 from .money import normalize_amount
 from .pay_request import notice_url, payment_fields, requested_currency, text
 from .webguard import PaymentFields, loads
@@ -40,6 +41,7 @@ def requested_checkout(params: dict) -> dict:
         "notice_url": notice_url(params.get("notice_url")),
         "vbank_due": text(params.get("vbank_due")),
         "confirm_url": text(params.get("confirm_url")),
+        "display_card_quota": merchant_months(params.get("display")),
     }
 
 

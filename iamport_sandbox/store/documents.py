@@ -81,6 +81,7 @@ def blank_checkout() -> dict:
         "notice_url": None,
         "vbank_due": None,
         "confirm_url": None,
+        "display_card_quota": None,  # the months display.card_quota allows (installments.py)
         "confirm_calls": [],  # each call to confirm_url (confirm.py), oldest first
         "outcome": None,
         "error_code": None,

@@ -94,7 +94,7 @@
     frame.name = name;
     frame.title = "아임포트 테스트 결제창";
     frame.style.cssText = [
-      "width:min(420px,100%)", "height:min(600px,100%)", "border:0", "background:#fff",
+      "width:min(420px,100%)", "height:min(720px,100%)", "border:0", "background:#fff",
       "border-radius:" + (narrow ? "0" : "12px"), "box-shadow:0 12px 40px rgba(0,0,0,0.35)"
     ].join(";");
     overlay.appendChild(frame);
