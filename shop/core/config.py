@@ -17,6 +17,9 @@ from shop.core.settings import defaults, from_environment, parse_all
 
 LIVE_API_URL = "https://api.iamport.kr"
 LIVE_SDK_URL = "https://cdn.iamport.kr/js/iamport.payment-1.2.0.js"
+# Kakao moved the loader from t1.daumcdn.net to t1.kakaocdn.net in 2026 (daumPostcode/QnA #1498).
+LIVE_POSTCODE_URL = "https://t1.kakaocdn.net/mapjsapi/bundle/postcode/prod/postcode.v2.js"
+SANDBOX_POSTCODE_URL = "/static/js/postcode-sample.js"
 LIVE_REQUIRED = ("IMP_CODE", "IMP_KEY", "IMP_SECRET")
 
 
@@ -69,6 +72,7 @@ def use_portone(config) -> None:
         )
     config["PORTONE_API_URL"] = config["PORTONE_API_URL"] or LIVE_API_URL
     config["PORTONE_SDK_URL"] = config["PORTONE_SDK_URL"] or LIVE_SDK_URL
+    config["POSTCODE_SCRIPT_URL"] = config["POSTCODE_SCRIPT_URL"] or LIVE_POSTCODE_URL
 
 
 def use_sandbox(config) -> None:
@@ -81,6 +85,7 @@ def use_sandbox(config) -> None:
     config["IMP_SECRET"] = config["SANDBOX_IMP_SECRET"]
     config["PORTONE_API_URL"] = config["SHOP_URL"] + "/sandbox"
     config["PORTONE_SDK_URL"] = "/sandbox/iamport.payment.js"
+    config["POSTCODE_SCRIPT_URL"] = SANDBOX_POSTCODE_URL
 
 
 def require_secret_key(config) -> None:

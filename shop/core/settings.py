@@ -88,6 +88,9 @@ SETTINGS = (
     instance_only("CONFIRM_HOLD_MINUTES", 15),
     from_env("PORTONE_API_URL", None),
     from_env("PORTONE_SDK_URL", None),
+    # 우편번호 찾기's script. None: Kakao's 우편번호 서비스 in live mode; sandbox mode always
+    # uses the shop's offline stand-in (static/js/postcode-sample.js)
+    from_env("POSTCODE_SCRIPT_URL", None),
     instance_only("PORTONE_TIMEOUT", (3.05, 10)),
     # A customer waiting on a verification sees "확인 중" after this, rather than after the
     # full read timeout; the webhook and reconciliation settle the payment later.

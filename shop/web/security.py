@@ -3,13 +3,15 @@
 The Content-Security-Policy lets pages run only the shop's own scripts, PortOne's SDK in live
 mode, and inline scripts carrying this request's nonce (`csp_nonce()` in templates); it lets
 only the payment window's hosts into frames and form posts, and keeps the shop's pages out of
-other sites' frames.
+other sites' frames. The 주문서 in live mode also lets in Kakao's 우편번호 서비스 (its script
+and its frame).
 """
 
 import functools
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
-from flask import Flask, after_this_request, current_app
+from flask import Flask, after_this_request, current_app, request
 
 from iamport_sandbox.webguard import csp_nonce, origin
 
@@ -29,6 +31,15 @@ PAYMENT_HOSTS = (
     "https://*.danalpay.com",  # 다날
     "https://*.paypal.com",  # PayPal
 )
+# Kakao's 우편번호 서비스 in live mode, on the pages that search addresses only. Its loader
+# (POSTCODE_SCRIPT_URL, on t1.kakaocdn.net) is allowed as a script; its search page is allowed as
+# a frame (embed() frames it; open() shows it in a popup, which needs no source here). Kakao's
+# notices (daumPostcode/QnA #1498, #1499) name postcode.map.kakao.com since 2026-03-10, with
+# postcode.map.daum.net redirecting there until it is retired. Guesses, unverified offline: that
+# the loader fetches its core script from its own CDN host (Kakao said so of t1.daumcdn.net in
+# QnA #239), and that nothing else (its stlog1-local.kakao.com logging) is needed to work.
+POSTCODE_FRAME_HOSTS = ("https://postcode.map.kakao.com", "https://postcode.map.daum.net")
+ADDRESS_SEARCH_PAGES = frozenset({"checkout.form"})
 HSTS = "max-age=31536000"
 PERMISSIONS = "camera=(), microphone=(), geolocation=()"
 
@@ -58,7 +69,7 @@ def register(app: Flask) -> None:
 def add_headers(response):
     config = current_app.config
     headers = response.headers
-    headers["Content-Security-Policy"] = policy(config, csp_nonce())
+    headers["Content-Security-Policy"] = policy(config, csp_nonce(), request.endpoint)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
@@ -69,16 +80,17 @@ def add_headers(response):
     return response
 
 
-def policy(config, nonce: str) -> str:
+def policy(config, nonce: str, endpoint: str | None = None) -> str:
     live = config["PAYMENT_MODE"] == "live"
     payment_hosts = PAYMENT_HOSTS if live else ()
     sdk = (origin(config["PORTONE_SDK_URL"]),) if live else ()
+    postcode_script, postcode_frames = address_search_hosts(config, endpoint)
     directives = {
         "default-src": ("'self'",),
-        "script-src": ("'self'", f"'nonce-{nonce}'", *sdk),
+        "script-src": ("'self'", f"'nonce-{nonce}'", *sdk, *postcode_script),
         "style-src": ("'self'",),
         "img-src": ("'self'", "data:"),
-        "frame-src": ("'self'", *payment_hosts),
+        "frame-src": ("'self'", *payment_hosts, *postcode_frames),
         # The sandbox's full-page window returns to SHOP_URL, which 'self' may not be when
         # the shop is reached by another name (localhost for 127.0.0.1).
         "form-action": ("'self'", origin(config["SHOP_URL"]), *payment_hosts),
@@ -87,3 +99,14 @@ def policy(config, nonce: str) -> str:
         "object-src": ("'none'",),
     }
     return "; ".join(" ".join((name, *sources)) for name, sources in directives.items())
+
+
+def address_search_hosts(config, endpoint: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The script and frame sources of Kakao's 우편번호 서비스, where live mode uses it; the
+    sandbox's stand-in is the shop's own script. A loader served from the shop (a relative
+    POSTCODE_SCRIPT_URL) needs no host of its own."""
+    if config["PAYMENT_MODE"] != "live" or endpoint not in ADDRESS_SEARCH_PAGES:
+        return (), ()
+    script_url = config["POSTCODE_SCRIPT_URL"]
+    script = (origin(script_url),) if urlsplit(script_url).netloc else ()
+    return script, POSTCODE_FRAME_HOSTS
