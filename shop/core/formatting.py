@@ -1,4 +1,4 @@
-"""Template filters: how money, times and particles read on Korean pages."""
+"""Template filters: how money, times, particles, account numbers and 할부 read on Korean pages."""
 
 import re
 from datetime import datetime
@@ -111,7 +111,31 @@ def short_stop(word: str) -> bool:
     return len(word) > 2 and word[-1] in "kpt" and word[-2] in VOWELS and word[-3] not in VOWELS
 
 
+def installments(months: int) -> str:
+    """A card payment's card_quota as the card slip says it: 0 is 일시불."""
+    return f"{months}개월 할부" if months > 0 else "일시불"
+
+
+def account_digits(number: str) -> str:
+    """What a banking app takes when pasted: the digits without separators."""
+    return re.sub(r"[\s-]", "", number)
+
+
+def account_groups(number: str) -> str:
+    """Bare digits in groups of four, then three, to read aloud: 5621-2345-678-901 (no bank's
+    own layout is assumed). A number the PG sent with separators already is shown as sent."""
+    groups = -(-len(number) // 4)  # as few as groups of at most four allow
+    fours = len(number) - 3 * groups
+    if not re.fullmatch(r"[0-9]+", number) or fours < 0:
+        return number
+    cut = 4 * fours
+    return "-".join([*chunks(number[:cut], 4), *chunks(number[cut:], 3)])
+
+
+def chunks(text: str, size: int) -> list[str]:
+    return [text[start : start + size] for start in range(0, len(text), size)]
+
+
 def register_filters(app: Flask) -> None:
-    app.add_template_filter(won)
-    app.add_template_filter(seoul_time)
-    app.add_template_filter(josa)
+    for template_filter in (won, seoul_time, josa, installments, account_digits, account_groups):
+        app.add_template_filter(template_filter)

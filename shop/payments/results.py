@@ -1,10 +1,16 @@
-"""What the customer reads on the result page, from the order's true state and the last sync."""
+"""What the customer reads on the order's page, from the order's true state and the last sync:
+the result, and which payment it was made with."""
 
 from dataclasses import dataclass
 
+from shop.core.ledger import Payment
 from shop.core.models import Order, OrderStatus
 from shop.payments.failures import CLOSED, explain_for_customer
+from shop.payments.methods import METHODS
 from shop.payments.outcomes import Outcome, SyncResult
+
+# A final decline or a closed window: the page says so, and offers to pay again.
+DECLINES = ("failed", "closed")
 
 
 @dataclass(frozen=True)
@@ -15,6 +21,12 @@ class ResultView:
     message: str = ""
     can_retry: bool = False
     detail: str = ""  # the PG's own code and text, as PortOne reported it
+
+    @property
+    def final(self) -> bool:
+        """Nothing the customer should wait for: no "this page will change" note. (A late
+        approval may still come, and the page still follows it, silently.)"""
+        return self.kind in DECLINES
 
 
 BY_STATUS = {
@@ -118,3 +130,28 @@ def not_opened(order: Order, error_msg: str | None) -> ResultView:
         "잠시 후 다시 시도하시거나 다른 결제 수단을 이용해 주세요.",
         True,
     )
+
+
+def payment_shown(order: Order) -> Payment | None:
+    """The payment the page speaks of: the account awaiting its deposit, the one that paid
+    (refunded since or not), else the last one tried."""
+    if order.status == OrderStatus.VBANK_ISSUED:
+        return order.vbank_payment
+    paid = (payment for payment in reversed(order.payments) if payment.paid_at)
+    return next(paid, order.latest_payment)
+
+
+def paid_with(order: Order) -> str:
+    """The method's label: the payment's own (카카오페이 is told by its PG, whatever method it
+    reports), else the one chosen at checkout (the pay page lets an order be paid another way)."""
+    payment = payment_shown(order)
+    reported = [provider_method(payment), payment.pay_method] if payment else []
+    key = next((key for key in [*reported, order.pay_method] if key in METHODS), None)
+    return METHODS[key].label if key else order.pay_method
+
+
+def provider_method(payment: Payment) -> str | None:
+    """The method that has a PG of its own, when the payment went through it
+    ("kakaopay.TC0ONETIME" is 카카오페이)."""
+    provider = (payment.pg_provider or "").split(".")[0]
+    return next((key for key, method in METHODS.items() if method.pg == provider), None)

@@ -24,9 +24,10 @@ from shop.payments.cancellation import CANCELLABLE, cancel_order
 from shop.payments.methods import METHODS, offered
 from shop.payments.refunds import RefundRefused
 from shop.payments.request_pay import pay_request
-from shop.payments.results import describe
+from shop.payments.results import describe, paid_with, payment_shown
 from shop.payments.states import HOLDS_MONEY
 from shop.storefront.forms import CancelForm, RefundAccountForm
+from shop.storefront.progress import progress
 from shop.web.security import private
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
@@ -49,7 +50,12 @@ def order_page_helpers() -> dict:
         "watched_statuses": WATCHED,
         "payable_statuses": [status.value for status in PAYABLE],
         "owns": owns,
-        "can_cancel": lambda order: owns(order) and order.status in CANCELABLE_HERE,
+        "cancel_offer": lambda order: (
+            CANCEL_OFFERS.get(order.status) if owns(order) and not order.shipped_at else None
+        ),
+        "progress": progress,
+        "payment_shown": payment_shown,
+        "paid_with": paid_with,
     }
 
 
@@ -91,6 +97,13 @@ def pay(merchant_uid: str):
 
 
 CANCELABLE_HERE = (*CANCELLABLE, *HOLDS_MONEY)
+# The cancel the order's page offers, worded for the status. None for an order never paid
+# (unpaid, declined, expired): it holds nothing to give back, and an unpaid one may still be
+# paid. Nor is one offered once the goods are shipped (they come back as a 반품). The cancel
+# route itself still takes every status in CANCELABLE_HERE.
+CANCEL_OFFERS = {OrderStatus.VBANK_ISSUED: "주문 취소 (입금 전)"} | dict.fromkeys(
+    HOLDS_MONEY, "주문 취소"
+)
 
 
 def remember_order(order: Order) -> None:

@@ -1,0 +1,71 @@
+"""The steps an order's page shows, as Korean shops do: 결제완료 → 상품준비중 → 배송중 → 배송완료,
+with 입금대기 first for an order paid into a virtual account.
+
+Only orders on their way to the customer have a step; the others (unpaid, declined, cancelled,
+refunded, forged, expired, in review) show their status instead. The fulfilment states to come
+(상품준비중, 배송완료) each add a row to REACHED.
+"""
+
+import enum
+from dataclasses import dataclass
+
+from shop.core.models import Order, OrderStatus
+from shop.payments.results import payment_shown
+
+
+class Step(enum.Enum):
+    """Each step's value is what the page says."""
+
+    AWAITING_DEPOSIT = "입금대기"
+    PAID = "결제완료"
+    PREPARING = "상품준비중"
+    SHIPPING = "배송중"
+    DELIVERED = "배송완료"
+
+
+DELIVERY = (Step.PAID, Step.PREPARING, Step.SHIPPING, Step.DELIVERED)
+BY_DEPOSIT = (Step.AWAITING_DEPOSIT, *DELIVERY)
+
+# (status, shipped) → the step reached; shipped is whether order.shipped_at is set.
+REACHED = {
+    (OrderStatus.VBANK_ISSUED, False): Step.AWAITING_DEPOSIT,
+    (OrderStatus.PAID, False): Step.PAID,
+    (OrderStatus.PAID, True): Step.SHIPPING,
+    (OrderStatus.PARTIALLY_REFUNDED, False): Step.PAID,
+    (OrderStatus.PARTIALLY_REFUNDED, True): Step.SHIPPING,
+}
+
+
+class StepState(enum.StrEnum):
+    DONE = "done"
+    CURRENT = "current"
+    AHEAD = "ahead"
+
+
+@dataclass(frozen=True)
+class Progress:
+    steps: tuple[Step, ...]
+    current: Step
+
+    def state_of(self, step: Step) -> StepState:
+        here, there = self.steps.index(self.current), self.steps.index(step)
+        if there == here:
+            return StepState.CURRENT
+        return StepState.DONE if there < here else StepState.AHEAD
+
+
+def progress(order: Order) -> Progress | None:
+    """None for an order with no step to show."""
+    reached = REACHED.get((order.status, order.shipped_at is not None))
+    if reached is None:
+        return None
+    return Progress(BY_DEPOSIT if by_deposit(order) else DELIVERY, reached)
+
+
+def by_deposit(order: Order) -> bool:
+    """An account awaits the deposit, or was paid into: the payment says, not the method
+    chosen at checkout."""
+    if order.status == OrderStatus.VBANK_ISSUED:
+        return True
+    payment = payment_shown(order)
+    return payment is not None and payment.pay_method == "vbank"
