@@ -7,6 +7,7 @@ or cancels; anyone else holding the URL sees its status and amount.
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     jsonify,
@@ -29,6 +30,7 @@ from shop.payments.states import HOLDS_MONEY
 from shop.storefront.forms import CancelForm, RefundAccountForm
 from shop.storefront.progress import progress
 from shop.web.security import private
+from shop.web.signed_links import LIFETIME, LinkExpired, linked_merchant_uid
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
@@ -63,7 +65,25 @@ def order_page_helpers() -> dict:
 @private
 def show(merchant_uid: str):
     order = find_order(merchant_uid)
-    return render_template("orders/show.html", order=order, view=describe(order))
+    return render_template("orders/show.html", order=order, view=describe(order), linked=False)
+
+
+@bp.get("/link/<token>")
+@private
+def linked(token: str):
+    """The link in a notice (shop.web.signed_links): the order with the buyer's details on any
+    device. It gives this browser nothing more: paying and cancelling still ask for 주문조회."""
+    try:
+        merchant_uid = linked_merchant_uid(token)
+    except LinkExpired:
+        return to_lookup(
+            f"주문 링크의 사용 기간({LIFETIME.days}일)이 지났습니다. "
+            "주문번호와 휴대폰 번호로 주문을 찾아 주세요."
+        )
+    if merchant_uid is None:
+        abort(404)
+    order = find_order(merchant_uid)
+    return render_template("orders/show.html", order=order, view=describe(order), linked=True)
 
 
 @bp.get("/<merchant_uid>/status")
