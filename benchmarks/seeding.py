@@ -312,6 +312,7 @@ def notices_for(status, created) -> list[dict]:
     return [
         {
             "kind": kind,
+            "key": kind,  # as the migration keys the notices an order had of each kind
             "recipient": BUYER["buyer_email"],
             "subject": "[온담 리빙] 주문 안내",
             "body": "주문 안내 메일 본문입니다.\n" * 12,

@@ -193,7 +193,8 @@ class OrderFacts:
     notices: dict[str, int]  # kind → how many
     moves: list[tuple[str, str]]  # (before, after) of every recorded change of status
     # Events recorded for the order: one per delivery that reached the sync. A callback or
-    # return that finds the payment settled already is answered from storage, unrecorded.
+    # return that finds the payment settled already is answered from storage, recorded only
+    # when it is the payment's first customer return (shop.payments.settled).
     claims: int = field(compare=False)
     stock: int  # of the product bought
     # The source (callback, redirect, webhook) of the move to paid: who won the race.
@@ -283,7 +284,7 @@ class Tally:
     rounds: int = 0
     deliveries: int = 0
     duplicates: int = 0  # claims the shop recorded that changed nothing
-    stored: int = 0  # customer deliveries answered from storage (shop.payments.settled)
+    stored: int = 0  # customer deliveries answered from storage without a row of their own
     copies: int = 0  # duplicate webhooks: the same notification delivered again
     server_errors: int = 0
     paid_by: Counter = field(default_factory=Counter)  # which kind of delivery won the race

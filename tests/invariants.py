@@ -32,12 +32,14 @@ def broken_promises(app, reconciled: bool = True) -> list[str]:
 
 
 def once_only(orders: list[Order]) -> list[str]:
-    """I2: one notice of each kind per order; stock taken at most once (the flag)."""
-    kinds = Counter(db.session.execute(select(Notice.order_id, Notice.kind)).all())
+    """I2: one notice per key and order (of each kind, and of each refund); stock taken at most
+    once (the flag)."""
+    rows = db.session.execute(select(Notice.order_id, Notice.key, Notice.kind)).all()
+    keys = Counter((oid, key) for oid, key, _ in rows)
     found = [
-        f"notice {kind} sent {n} times for order {oid}" for (oid, kind), n in kinds.items() if n > 1
+        f"notice {key} sent {n} times for order {oid}" for (oid, key), n in keys.items() if n > 1
     ]
-    confirmed = {oid for (oid, kind) in kinds if kind in ("payment_confirmed", "deposit_received")}
+    confirmed = {oid for oid, _, kind in rows if kind in ("payment_confirmed", "deposit_received")}
     found += [
         f"{o.merchant_uid} is {o.status.value} without a payment notice"
         for o in orders

@@ -12,14 +12,14 @@ from sqlalchemy import CursorResult, update
 
 from shop.admin.blueprint import bp
 from shop.admin.forms import ConfirmForm, refund_form
-from shop.admin.orders import refundable, render_order
+from shop.admin.orders import render_order
 from shop.core.extensions import db
 from shop.core.ledger import EventSource, RefundCause
 from shop.core.models import Order
 from shop.core.queries import find_order
 from shop.payments import cancellation
 from shop.payments.outcomes import Outcome, SyncResult
-from shop.payments.refunds import RefundRefused
+from shop.payments.refunds import RefundRefused, refund_source
 from shop.payments.states import HOLDS_MONEY
 from shop.payments.sync import sync_latest, sync_payment
 
@@ -38,7 +38,7 @@ def back_to(order: Order):
 @bp.post("/orders/<merchant_uid>/refund")
 def refund(merchant_uid: str):
     order = find_order(merchant_uid)
-    form = refund_form(refundable(order))
+    form = refund_form(refund_source(order))
     if form is None:
         flash("이 주문에는 환불할 결제가 없습니다.", "error")
         return back_to(order)

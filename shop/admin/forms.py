@@ -12,7 +12,15 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, DateRange, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    DateRange,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from shop.core.ledger import Payment
 from shop.core.models import OrderStatus
@@ -71,7 +79,12 @@ class ConfirmForm(FlaskForm):
 
 
 class RefundForm(ConfirmForm):
+    """Starts empty: the operator types what goes back. Giving back all that is left takes a
+    box of its own, so a full refund is never a form sent as it came."""
+
+    left = 0  # what the payment still holds (limit_to)
     amount = WonField("환불 금액 (원)", validators=[InputRequired("환불 금액을 입력해 주세요.")])
+    full_refund = BooleanField("전액 환불합니다")
     reason = StringField(
         "환불 사유",
         validators=[
@@ -82,8 +95,20 @@ class RefundForm(ConfirmForm):
 
     def limit_to(self, left: int) -> None:
         """The amount may not exceed what the payment still holds."""
+        self.left = left
         message = f"환불할 수 있는 금액은 1원부터 {left:,}원까지입니다."
         self.amount.validators = [*self.amount.validators, NumberRange(1, left, message)]
+
+    def validate_full_refund(self, field: BooleanField) -> None:
+        everything = self.amount.data == self.left
+        if everything and not field.data:
+            raise ValidationError(
+                f"남은 {self.left:,}원을 모두 환불하려면 ‘전액 환불합니다’를 선택해 주세요."
+            )
+        if field.data and not everything:
+            raise ValidationError(
+                f"전액 환불은 남은 금액 {self.left:,}원을 그대로 입력해야 합니다. 일부만 환불하려면 선택을 해제해 주세요."
+            )
 
     def account(self) -> dict[str, str] | None:
         return None
@@ -99,10 +124,11 @@ class VbankRefundForm(RefundForm):
 
 
 def refund_form(payment: Payment | None) -> RefundForm | None:
-    """The form for the payment that holds money: its whole balance offered, never more."""
+    """The form for the payment that holds money (shop.payments.refunds.refund_source): up to
+    what it still holds, never more."""
     if payment is None:
         return None
     form_class = VbankRefundForm if payment.pay_method == "vbank" else RefundForm
-    form = form_class(amount=payment.refundable)
+    form = form_class()
     form.limit_to(payment.refundable)
     return form

@@ -1,6 +1,5 @@
 """The orders list, the needs-review queue and one order's page."""
 
-import re
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import abort, render_template, request
@@ -11,60 +10,26 @@ from shop.admin import timeline
 from shop.admin.blueprint import bp
 from shop.admin.forms import ConfirmForm, OrderFilterForm, RefundForm, refund_form
 from shop.core.extensions import db
-from shop.core.ledger import Notice, Payment
-from shop.core.models import SEOUL, Order, OrderStatus, as_utc
+from shop.core.ledger import Notice
+from shop.core.models import SEOUL, Order, OrderStatus
+from shop.core.phones import SEPARATORS, dialled
 from shop.core.queries import find_order
-from shop.payments.methods import METHODS
-from shop.payments.states import HOLDS_MONEY, holds_money
-from shop.storefront.lookup import digits
+from shop.payments.refunds import refund_source
+from shop.payments.states import HOLDS_MONEY
 
 PER_PAGE = 50
 MAX_PAGE = 100_000
 FILTERS = ("status", "date_from", "date_to", "q")
-PAY_METHODS = {
-    "card": "신용·체크카드",
-    "trans": "실시간 계좌이체",
-    "vbank": "가상계좌",
-    "phone": "휴대폰 소액결제",
-    "paypal": "PayPal",
-    "point": "간편결제 포인트",
-}
-PROVIDERS = {"kakaopay": "카카오페이", "paypal": "PayPal"}
 
 
 @bp.context_processor
 def admin_helpers() -> dict:
-    return {
-        "review_count": review_count,
-        "method_label": method_label,
-        "receipt_link": receipt_link,
-        "to_the_second": to_the_second,
-    }
+    return {"review_count": review_count}
 
 
 def review_count() -> int:
     query = select(func.count()).select_from(Order).where(Order.status == OrderStatus.NEEDS_REVIEW)
     return db.session.execute(query).scalar_one()
-
-
-def method_label(order: Order) -> str:
-    """How the order was paid (or, before any payment, what the customer chose)."""
-    payment = order.paid_payment or order.latest_payment
-    if payment is None:
-        return METHODS[order.pay_method].label if order.pay_method in METHODS else order.pay_method
-    provider = (payment.pg_provider or "").split(".")[0]
-    method = payment.pay_method or ""  # empty when the gateway did not say
-    return PROVIDERS.get(provider) or PAY_METHODS.get(method, method)
-
-
-def receipt_link(payment: Payment) -> str | None:
-    """Only web addresses become links; anything else the gateway sent stays text."""
-    url = payment.receipt_url or ""
-    return url if re.match(r"https?://", url, re.IGNORECASE) else None
-
-
-def to_the_second(moment: datetime | None) -> str:
-    return as_utc(moment).astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
 
 @bp.get("/")
@@ -103,20 +68,23 @@ def seoul_midnight(day: date) -> datetime:
 
 
 def matching(text: str):
-    """merchant_uid, 주문번호 or buyer name containing the text, or a phone with its digits
-    (010-4242-4242, 01042424242 and 4242 4242 find the same order)."""
+    """merchant_uid, 주문번호 or buyer name containing the text, or a phone with its digits:
+    010-4242-4242, 01042424242, +82 10-4242-4242 and 4242 4242 find the same order, whether
+    it was stored with hyphens or without."""
     found = [
         Order.merchant_uid.contains(text, autoescape=True),
         Order.number.contains(text, autoescape=True),
         Order.buyer_name.icontains(text, autoescape=True),
     ]
-    if len(typed := digits(text)) >= 4:
+    typed = dialled(text)
+    if typed.isascii() and typed.isdigit() and len(typed) >= 4:
         found.append(phone_digits(Order.buyer_tel).contains(typed, autoescape=True))
     return or_(*found)
 
 
 def phone_digits(column):
-    for mark in ("-", " ", "."):
+    """The stored number without the separators shop.core.phones.dialled drops."""
+    for mark in SEPARATORS:
         column = func.replace(column, mark, "")
     return column
 
@@ -134,18 +102,13 @@ def review():
     return render_template("admin/review.html", orders=waiting)
 
 
-def refundable(order: Order) -> Payment | None:
-    """The payment the refund service gives money back from (the first that holds money)."""
-    return next((p for p in order.payments if holds_money(p)), None)
-
-
 @bp.get("/orders/<merchant_uid>", endpoint="order")
 def order_page(merchant_uid: str):
     return render_order(find_order(merchant_uid))
 
 
 def render_order(order: Order, form: RefundForm | None = None):
-    payment = refundable(order)
+    payment = refund_source(order)
     return render_template(
         "admin/order.html",
         order=order,

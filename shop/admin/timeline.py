@@ -64,7 +64,7 @@ NOTICE_KINDS = {
     NoticeKind.PAYMENT_CONFIRMED: "주문 확인",
     NoticeKind.VBANK_ISSUED: "입금 안내",
     NoticeKind.DEPOSIT_RECEIVED: "입금 확인",
-    NoticeKind.REFUNDED: "환불 완료",
+    NoticeKind.REFUNDED: "환불 안내",
     NoticeKind.CANCELLED: "주문 취소",
 }
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from flask import Flask
 
 from shop.core.models import SEOUL, as_utc
+from shop.core.phones import phone
 
 
 def won(amount: int) -> str:
@@ -137,5 +138,13 @@ def chunks(text: str, size: int) -> list[str]:
 
 
 def register_filters(app: Flask) -> None:
-    for template_filter in (won, seoul_time, josa, installments, account_digits, account_groups):
+    for template_filter in (
+        won,
+        seoul_time,
+        josa,
+        installments,
+        account_digits,
+        account_groups,
+        phone,
+    ):
         app.add_template_filter(template_filter)

@@ -38,7 +38,8 @@ class RefundCause(enum.StrEnum):
 
 
 class NoticeKind(enum.StrEnum):
-    """The customer notices, one of each kind per order at most (Notice.kind)."""
+    """The customer notices (Notice.kind): one of each kind per order at most, but for
+    REFUNDED, which is sent once for each refund (and once for money PortOne gave back alone)."""
 
     PAYMENT_CONFIRMED = "payment_confirmed"
     VBANK_ISSUED = "vbank_issued"
@@ -118,13 +119,17 @@ class PaymentEvent(Model):
 
 class Notice(Model):
     """Outbox: a message to the customer, written in the transaction of the change that causes
-    it and sent afterwards. One of each kind per order, whatever deliveries race."""
+    it and sent afterwards. One per key and order, whatever deliveries race."""
 
-    __table_args__ = (UniqueConstraint("order_id", "kind"),)
+    __table_args__ = (UniqueConstraint("order_id", "key", name="one_notice_per_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("order.id"))
     kind: Mapped[str] = mapped_column(String(30))  # payment_confirmed, vbank_issued, refunded
+    # What the notice is one of (shop.notices.queue): its kind for what an order is told once,
+    # "refund:<id>" for a refund's. Never NULL, so the unique constraint holds for every row.
+    key: Mapped[str] = mapped_column(String(40))
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refund.id"))  # the refund it tells
     recipient: Mapped[str] = mapped_column(String(120))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
@@ -135,7 +140,7 @@ class Notice(Model):
     last_error: Mapped[str | None] = mapped_column(String(200))
 
     def __repr__(self) -> str:
-        return f"<Notice {self.kind} order={self.order_id}>"
+        return f"<Notice {self.key} order={self.order_id}>"
 
 
 class RefundState(enum.Enum):

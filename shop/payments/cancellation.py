@@ -14,7 +14,7 @@ from shop.payments.gateway import PortOne
 from shop.payments.moves import locked_order, record_move
 from shop.payments.outcomes import SyncResult
 from shop.payments.refunds import RefundRefused
-from shop.payments.states import HOLDS_MONEY, holds_money, open_vbank
+from shop.payments.states import HOLDS_MONEY, open_vbank
 from shop.payments.sync import sync_fetched
 
 CANCELLABLE = (
@@ -42,11 +42,11 @@ def refund(
     order = locked_order(merchant_uid)
     if order is None:
         raise RefundRefused("주문을 찾을 수 없습니다.")
-    held = [p for p in order.payments if holds_money(p)]
-    if not held:
+    payment = refunds.refund_source(order)
+    if payment is None:
         raise RefundRefused("이 주문에는 환불할 결제가 없습니다.")
-    pending = _unfinished(held[0].imp_uid)
-    ask = pending or refunds.request(order, held[0], reason, cause, amount)
+    pending = _unfinished(payment.imp_uid)
+    ask = pending or refunds.request(order, payment, reason, cause, amount)
     db.session.commit()
     answer = refunds.send(gateway, ask, account)
     if answer is None:
@@ -69,7 +69,8 @@ def _why_not(refund: Refund) -> str:
 
 def cancel_order(gateway: PortOne, merchant_uid: str, account: dict | None = None) -> None:
     """The customer's cancel: an unpaid order is closed (its open virtual account revoked), a
-    paid one refunded in full. RefundRefused says why not."""
+    paid one refunded of all that is left of it (refunds.refund_source). RefundRefused says
+    why not."""
     order = locked_order(merchant_uid)
     if order is None:
         raise RefundRefused("주문을 찾을 수 없습니다.")

@@ -3,7 +3,8 @@
 `follow` runs inside every sync's transaction and brings stock and notices in line with the
 status; each happens at most once per order: stock through a conditional update of
 `order.stock_taken` (a hold made by the confirm process counts as taken), notices through the
-outbox's unique (order, kind). A repeated or concurrent delivery changes nothing.
+outbox's unique (order, key) (shop.notices.queue). A repeated or concurrent delivery changes
+nothing.
 
 A hold lasts until `order.stock_held_until`: paid for, or with a virtual account issued, it
 becomes the sale's; still unpaid after that moment, it goes back.
@@ -14,12 +15,10 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Update, case, select, update
 
-from shop.core.database import insert_once
 from shop.core.extensions import db
-from shop.core.ledger import Notice, NoticeKind
+from shop.core.ledger import NoticeKind, RefundState
 from shop.core.models import Order, OrderStatus, Product, as_utc
-from shop.notices.sender import wake_after_commit
-from shop.notices.texts import NOTICE_TEXTS
+from shop.notices.queue import queue_notice
 from shop.payments.states import HOLDS_MONEY
 
 # Statuses in which the goods are no longer owed: stock taken or reserved goes back.
@@ -68,7 +67,16 @@ def notice_kind(order: Order) -> NoticeKind | None:
     kind = NOTICES.get(order.status)
     if kind == NoticeKind.PAYMENT_CONFIRMED and _paid_by_deposit(order):
         return NoticeKind.DEPOSIT_RECEIVED
+    if kind == NoticeKind.REFUNDED and _told_by_its_refund(order):
+        return None
     return kind
+
+
+def _told_by_its_refund(order: Order) -> bool:
+    """The shop gave back all that was left itself: that refund tells the customer, as each of
+    its refunds does (shop.payments.refunds). Only money PortOne gave back alone (its console)
+    is told by the status."""
+    return any(r.amount == r.checksum and r.state != RefundState.REFUSED for r in order.refunds)
 
 
 def _paid_by_deposit(order: Order) -> bool:
@@ -164,23 +172,3 @@ def _flip_stock_taken(order: Order, to: bool) -> bool:
 def _rows_updated(statement: Update) -> int:
     # An UPDATE's result is a CursorResult; Session.execute is typed for any statement.
     return cast(CursorResult[Any], db.session.execute(statement)).rowcount
-
-
-def queue_notice(order: Order, kind: NoticeKind) -> None:
-    queued = select(Notice.id).where(Notice.order_id == order.id, Notice.kind == kind)
-    if db.session.execute(queued).first() is not None:
-        return
-    subject, body = NOTICE_TEXTS[kind](order)
-    insert_once(
-        Notice,
-        {
-            "order_id": order.id,
-            "kind": kind,
-            "recipient": order.buyer_email,
-            "subject": subject,
-            "body": body,
-            "created_at": datetime.now(UTC),
-        },
-        unique=["order_id", "kind"],
-    )
-    wake_after_commit(db.session())

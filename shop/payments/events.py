@@ -43,15 +43,29 @@ def record_claim(event: PaymentEvent, result: SyncResult) -> SyncResult:
     event.outcome = result.outcome.value
     add_detail(event, result.detail)
     line = claim_line(event)  # now: the commit expires what the event holds
+    if not _committed(event):
+        return SyncResult(Outcome.UNAVAILABLE, detail=DATABASE_TROUBLE)
+    log_claim(result.outcome.value, line)
+    return result
+
+
+def record_answered(event: PaymentEvent) -> None:
+    """A claim answered from what was stored (shop.payments.settled), in a transaction of its
+    own: without a database to write to, the answer stands and only its row is lost."""
+    line = claim_line(event) + " stored"
+    _committed(event)
+    log_claim(event.outcome, line)
+
+
+def _committed(event: PaymentEvent) -> bool:
     try:
         db.session.add(event)
         db.session.commit()
     except DBAPIError as error:
         db.session.rollback()
         log.warning("claim %s %s not recorded: %s", event.source, event.imp_uid, error)
-        return SyncResult(Outcome.UNAVAILABLE, detail=DATABASE_TROUBLE)
-    log_claim(result.outcome.value, line)
-    return result
+        return False
+    return True
 
 
 def add_detail(event: PaymentEvent, text: str | None) -> None:

@@ -6,17 +6,19 @@ double click or a repeated delivery finds it and asks for nothing more), then se
 commit with `checksum` = what our ledger says PortOne still holds of the payment. PortOne
 refuses a cancel whose checksum is out of date, so a cancel repeated after a lost answer is
 never executed twice; and a refund whose answer was lost is "unknown" until PortOne has been
-asked what happened.
+asked what happened. The refund that is found to have gone through queues its notice to the
+customer in the same transaction, once.
 """
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from shop.core.extensions import db
 from shop.core.ledger import Payment, Refund, RefundCause, RefundState
 from shop.core.models import Order, OrderStatus, as_utc
+from shop.notices.queue import queue_refund_notice
 from shop.payments.gateway import GatewayError, PortOne
 from shop.payments.states import CLOSED, HOLDS_MONEY, fits, holds_money, open_vbank
 
@@ -36,6 +38,12 @@ class RefundRefused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+def refund_source(order: Order) -> Payment | None:
+    """The payment a refund gives money back from, the first that holds money; what a refund
+    of "all" gives back is its `refundable` (the customer's cancel page says so beforehand)."""
+    return next((p for p in order.payments if holds_money(p)), None)
 
 
 def request(
@@ -147,7 +155,7 @@ def _finish(
 ) -> dict | None:
     """Record how it ended, unless someone else already did (the update is conditional)."""
     history = (payment or {}).get("cancel_history") or [{}]
-    db.session.execute(
+    finishing = (
         update(Refund)
         .where(Refund.id == refund.id, Refund.state.in_(IN_FLIGHT))
         .values(
@@ -157,8 +165,17 @@ def _finish(
             finished_at=datetime.now(UTC),
         )
     )
+    finished = cast(CursorResult[Any], db.session.execute(finishing)).rowcount
+    if finished and state == RefundState.DONE:
+        _tell_customer(refund)
     db.session.commit()
     return payment
+
+
+def _tell_customer(refund: Refund) -> None:
+    order = db.session.get_one(Order, refund.order_id)
+    paid = select(Payment.amount).where(Payment.imp_uid == refund.imp_uid)
+    queue_refund_notice(order, refund, db.session.execute(paid).scalar_one())
 
 
 def vbanks_to_revoke(order: Order) -> list[str]:

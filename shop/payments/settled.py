@@ -8,6 +8,10 @@ with nothing to give back, would come out of a sync unchanged: what is stored is
 Anything else (a payment not stored yet, an open virtual account, another order's payment,
 money to refund or review) goes through the sync (shop.payments.sync). A cancel made later in
 PortOne's console reaches the shop by webhook or reconciliation, not by a customer's reload.
+
+The customer's return is still a fact the operator's timeline shows: when no callback or return
+of the payment is recorded yet (the webhook settled it first), its answer from storage is
+written as one event that changed nothing. Reloads after that write nothing.
 """
 
 from datetime import UTC, datetime
@@ -18,11 +22,11 @@ from sqlalchemy.orm import joinedload
 
 from shop.core.database import reading
 from shop.core.extensions import db
-from shop.core.ledger import EventSource, Payment
+from shop.core.ledger import EventSource, Payment, PaymentEvent
 from shop.core.logs import claim_line, log_claim
 from shop.core.models import Order, PaymentStatus
 from shop.payments import states
-from shop.payments.events import new_event
+from shop.payments.events import new_event, record_answered
 from shop.payments.moves import judge
 from shop.payments.outcomes import Outcome, SyncResult
 from shop.payments.payloads import IMP_UID_SHAPE
@@ -32,6 +36,8 @@ from shop.payments.sync import MoneyBack
 # still be approved late.
 FINAL = (PaymentStatus.PAID, PaymentStatus.CANCELLED)
 ANSWERED = (Outcome.PAID, Outcome.CANCELLED)
+CUSTOMER_RETURNS = (EventSource.CALLBACK, EventSource.REDIRECT)
+NO_CHANGE = "저장된 결제로 응답 (PortOne에 다시 묻지 않음, 변경 없음)"
 
 
 def stored_answer(imp_uid: str, claimed: str, source: EventSource) -> SyncResult | None:
@@ -42,22 +48,39 @@ def stored_answer(imp_uid: str, claimed: str, source: EventSource) -> SyncResult
         with reading():
             payment = _stored(imp_uid)
             result = _settled(payment, claimed) if payment else None
+            returned_before = result is not None and _customer_returned(result)
     except DBAPIError:
         result = None  # the sync says what it can with the database down
     if result is None:
         db.session.rollback()  # the sync that follows takes its own (writing) transaction
         return None
-    log_stored(source, claimed, result)
+    event = answered_event(source, claimed, result)
+    if returned_before:
+        log_claim(event.outcome, claim_line(event) + " stored")  # the usual line; no row
+    else:
+        db.session.rollback()  # the row is written in a transaction of its own
+        record_answered(event)
     return result
 
 
-def log_stored(source: EventSource, claimed: str, result: SyncResult) -> None:
-    """The claim's usual log line (shop.core.logs), marked as answered from storage; no row."""
+def answered_event(source: EventSource, claimed: str, result: SyncResult) -> PaymentEvent:
+    """The claim as a sync would have recorded it, had it changed nothing."""
     assert result.order is not None and result.payment is not None
-    event = new_event(source, result.payment.imp_uid, claimed, None)
+    event = new_event(source, result.payment.imp_uid, claimed, NO_CHANGE)
     event.order_id, event.outcome = result.order.id, result.outcome.value
     event.order_status_before = event.order_status_after = result.order.status.value
-    log_claim(event.outcome, claim_line(event) + " stored")
+    return event
+
+
+def _customer_returned(result: SyncResult) -> bool:
+    """A callback or return of this payment is recorded already (the timeline shows one)."""
+    assert result.order is not None and result.payment is not None
+    recorded = select(PaymentEvent.id).where(
+        PaymentEvent.order_id == result.order.id,
+        PaymentEvent.imp_uid == result.payment.imp_uid,
+        PaymentEvent.source.in_(CUSTOMER_RETURNS),
+    )
+    return db.session.execute(recorded.limit(1)).first() is not None
 
 
 def _stored(imp_uid: str) -> Payment | None:

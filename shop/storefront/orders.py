@@ -23,7 +23,7 @@ from shop.core.models import Order, OrderStatus
 from shop.core.queries import find_order
 from shop.payments.cancellation import CANCELLABLE, cancel_order
 from shop.payments.methods import METHODS, offered
-from shop.payments.refunds import RefundRefused
+from shop.payments.refunds import RefundRefused, refund_source
 from shop.payments.request_pay import pay_request
 from shop.payments.results import describe, paid_with, payment_shown
 from shop.payments.states import HOLDS_MONEY
@@ -58,6 +58,7 @@ def order_page_helpers() -> dict:
         "progress": progress,
         "payment_shown": payment_shown,
         "paid_with": paid_with,
+        "refund_source": refund_source,  # the cancel page's figures, as the admin's form
     }
 
 

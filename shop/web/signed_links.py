@@ -10,7 +10,7 @@ that an old mailbox stops opening the order; after that 주문조회 finds it as
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 LIFETIME = timedelta(days=30)
@@ -22,9 +22,10 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def order_link(merchant_uid: str) -> str:
-    """The absolute URL for a notice, which is read outside the shop."""
+    """The absolute URL for a notice, the route shop.storefront.orders.linked. Written out, not
+    by url_for: notices are also written outside any request (reconciliation's CLI)."""
     token = _serializer().dumps(merchant_uid)
-    return current_app.config["SHOP_URL"] + url_for("orders.linked", token=token)
+    return f"{current_app.config['SHOP_URL']}/orders/link/{token}"
 
 
 class LinkExpired(Exception):

@@ -333,7 +333,8 @@ def test_the_review_queue_lists_orders_that_need_a_person_and_a_refund_settles_o
     assert "확인 필요: 결제 2건이 한 주문에 들어왔습니다" in page
     assert "취소 가능 기간이 지났습니다" in page  # the refused automatic refund, in the ledger
 
-    assert refund(client, merchant_uid, "64900", reason="중복 결제 환불").status_code == 302
+    answer = refund(client, merchant_uid, "64900", reason="중복 결제 환불", full_refund="y")
+    assert answer.status_code == 302
 
     assert order_status(app, merchant_uid) == OrderStatus.PAID
     assert "확인할 주문이 없습니다" in text(client.get("/admin/review"))
@@ -412,7 +413,10 @@ def test_a_partial_then_a_full_refund_with_the_amount_checked(app, shopper, sand
     over = refund(client, merchant_uid, "54901")
     assert "1원부터 54,900원까지" in text(over)
 
-    assert refund(client, merchant_uid, "54900", reason="전액 반품").status_code == 302
+    assert (
+        refund(client, merchant_uid, "54900", reason="전액 반품", full_refund="y").status_code
+        == 302
+    )
 
     assert order_status(app, merchant_uid) == OrderStatus.REFUNDED
     assert sandbox.get_payment(imp_uid)["cancel_amount"] == 64900
@@ -451,10 +455,10 @@ def test_a_paid_virtual_account_is_refunded_to_the_account_the_operator_enters(
     client = operator(app)
     assert "예금주" in text(client.get(f"/admin/orders/{merchant_uid}"))
 
-    missing = refund(client, merchant_uid, "64900")
+    missing = refund(client, merchant_uid, "64900", full_refund="y")
     assert "예금주를 입력해 주세요" in text(missing)
 
-    assert refund(client, merchant_uid, "64900", **ACCOUNT).status_code == 302
+    assert refund(client, merchant_uid, "64900", full_refund="y", **ACCOUNT).status_code == 302
     assert order_status(app, merchant_uid) == OrderStatus.REFUNDED
     assert sandbox.get_payment(imp_uid)["cancel_history"][0]["amount"] == 64900
 

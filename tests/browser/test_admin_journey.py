@@ -82,7 +82,9 @@ def test_an_operator_refunds_part_of_a_paid_order_and_reads_it_in_the_timeline(l
     refund_row = page.locator(".admin-timeline tr.admin-event--refund")
     expect(refund_row).to_contain_text("부분 환불")
     expect(page.get_by_text("부분 반품 (의자 팔걸이 1개)")).to_be_visible()
-    expect(page.get_by_text("환불할 수 있는 금액 54,900원")).to_be_visible()
+    amounts = page.locator(".refund-amounts dd")
+    expect(amounts).to_have_text(["64,900원", "10,000원", "54,900원"])
+    expect(page.get_by_label("환불 금액 (원)")).to_have_value("")  # empty again, never the rest
     screenshot(page, "admin-order")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "admin-order-phone")

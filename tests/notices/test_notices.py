@@ -1,93 +1,23 @@
 """Notices reach the customer by e-mail: each once, outside any request, and retried until the
-mail server takes it. A real SMTP server (aiosmtpd) on 127.0.0.1 receives them."""
+mail server takes it. A real SMTP server (aiosmtpd) on 127.0.0.1 receives them (conftest.py)."""
 
-import asyncio
-import email
 import logging
+import re
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.policy import default as email_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from shop.core.extensions import db
 from shop.core.ledger import Notice
 from shop.core.models import SEOUL, as_utc
 from shop.notices.outbox import send_due_notices
-from shop.notices.sender import stop_sender
-from tests.conftest import BUYER, DATABASES, checked, make_app, notices, order, shop_app
-from tests.helpers import free_port
+from tests.conftest import BUYER, DATABASES, notices, order, shop_app
 from tests.payments.test_cancel import ACCOUNT, cancel
 
 pytestmark = pytest.mark.parametrize("app", DATABASES, indirect=True)
-
-
-class MailServer:
-    """An SMTP server that keeps what it accepts; it can be stopped and started again on its
-    port, and hold every message until released."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.received = []
-        self.holding = threading.Event()  # a message has arrived and waits for release
-        self.release = threading.Event()
-        self.release.set()
-        self.controller = None
-
-    def start(self) -> None:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        self.release.set()
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.holding.set()
-        while not self.release.is_set():
-            await asyncio.sleep(0.01)
-        self.received.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self) -> list[EmailMessage]:
-        return [email.message_from_bytes(e.content, policy=email_policy) for e in self.received]
-
-    def wait_for(self, count: int, timeout: float = 5) -> list[EmailMessage]:
-        deadline = time.monotonic() + timeout
-        while len(self.received) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.messages()
-
-
-@pytest.fixture
-def mail_server():
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def settings():
-    """What a test changes of its shop's settings, by parametrizing this name."""
-    return {}
-
-
-@pytest.fixture
-def app(request, tmp_path, mail_server, settings):
-    """The shop (sandbox mode) sending by SMTP to `mail_server`, on SQLite or PostgreSQL."""
-    smtp = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail_server.port), "MAIL_TIMEOUT": "5"}
-    shop = make_app(tmp_path, getattr(request, "param", "sqlite"), **(smtp | settings))
-    checks = checked(shop)
-    yield next(checks)
-    stop_sender(shop)
-    next(checks, None)
 
 
 def paid(shopper, product_id: int = 1, **fields) -> str:
@@ -146,7 +76,9 @@ def test_a_paid_card_order_is_mailed_once_with_its_number_and_amount(app, shoppe
     assert f"주문번호: {placed.number}" in body
     assert "결제 금액: 64,900원" in body
     assert "배송비" not in body  # free shipping
-    assert f"http://shop.test/orders/{merchant_uid}\n" in body
+    link = re.search(r"주문 내역 보기: (http://shop\.test/orders/link/\S+)\n", body).group(1)
+    opened = app.test_client().get(link.removeprefix("http://shop.test"))  # another device
+    assert BUYER["buyer_email"] in opened.get_data(as_text=True)
     assert "http://shop.test/orders/lookup" in body
     [notice] = notice_rows(app)
     assert (notice.attempts, notice.last_error, notice.next_attempt_at) == (1, None, None)
@@ -192,6 +124,8 @@ def test_an_issued_virtual_account_is_mailed_and_then_the_deposit(
         deposited["Subject"] == f"[입금 확인] {order(app, merchant_uid).name} 입금이 확인되었습니다"
     )
     assert "64,900원 입금이 확인되었습니다" in deposited.get_content()
+    assert "[배송지]\n받는 분: 홍길동 (010-4242-4242)\n" in deposited.get_content()
+    assert "[배송지]" not in issued.get_content()  # told once the money is in
 
 
 def test_a_refund_is_mailed_and_the_command_says_how_many_went(app, shopper, runner, mail_server):
@@ -204,7 +138,7 @@ def test_a_refund_is_mailed_and_the_command_says_how_many_went(app, shopper, run
     assert result.output == "알림 1건 보냄, 0건 실패.\n"
     refunded = mail_server.messages()[1]
     assert refunded["Subject"].startswith("[환불 완료]")
-    assert "64,900원 결제가 취소되었습니다" in refunded.get_content()
+    assert "결제하신 64,900원이 모두 환불되었습니다." in refunded.get_content()
 
 
 def test_the_account_a_refund_goes_to_is_never_mailed(app, shopper, mail_server):
