@@ -88,3 +88,10 @@ $(NODE_CLIENT)/node_modules/.installed: $(NODE_CLIENT)/package.json $(NODE_CLIEN
 bench: $(VENV)/.run-deps
 	bash scripts/install-wrk
 	$(BIN)/python -m benchmarks
+
+# Lighthouse (mobile) on every page a customer sees, in sandbox mode: the four scores per page,
+# failing below 100. LIGHTHOUSE_ARGS="--report-only" for figures only, "--runs 1 cart" for one
+# quick run of one page. Installs Lighthouse into .lighthouse/ on first use; see scripts/lighthouse.
+.PHONY: lighthouse
+lighthouse: $(VENV)/.run-deps
+	bash scripts/lighthouse $(LIGHTHOUSE_ARGS)

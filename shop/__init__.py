@@ -18,7 +18,7 @@ from shop.payments import health
 from shop.payments import views as payments
 from shop.payments.gateway import PortOne
 from shop.storefront import cart, catalog, checkout, lookup, orders, pages, paid_cart
-from shop.web import assets, compression, errors, inputs, security
+from shop.web import assets, compression, errors, inputs, meta, security
 from shop.web.wsgi_transport import WSGIAdapter
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     paid_cart.register(app)
     cli.register(app)
     register_filters(app)
+    meta.register(app)
     app.extensions["portone"] = connect_gateway(app)
     trust_proxies(app)
     sender.start_sender(app)

@@ -37,7 +37,7 @@ def assert_thumb_sized(locator) -> None:
 
 
 def stepper(phone, name: str = "리넨 쿠션 커버"):
-    return phone.get_by_role("group", name=f"{name} 수량")
+    return phone.get_by_role("form", name=f"{name} 수량")
 
 
 def test_the_home_page_shows_two_products_a_row(live_shop, phone):
