@@ -39,3 +39,12 @@ def providers(config) -> set[str]:
     """The PG providers of the methods offered, as PortOne names them in a payment's
     pg_provider ("html5_inicis.MID" is provider html5_inicis)."""
     return {pg_for(key, config).split(".")[0] for key in offered(config)}
+
+
+def reported_method(pg_provider: str | None, pay_method: str | None) -> str | None:
+    """The shop's method for a payment as PortOne reported it: a PG of its own first
+    ("kakaopay.TC0ONETIME" is 카카오페이, whatever pay_method it reports), else its pay_method;
+    None when neither is one of the shop's."""
+    provider = (pg_provider or "").split(".")[0]
+    by_pg = next((key for key, method in METHODS.items() if method.pg == provider), None)
+    return by_pg or (pay_method if pay_method in METHODS else None)

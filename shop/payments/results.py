@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from shop.core.ledger import Payment
 from shop.core.models import Order, OrderStatus
 from shop.payments.failures import CLOSED, explain_for_customer
-from shop.payments.methods import METHODS
+from shop.payments.methods import METHODS, reported_method
 from shop.payments.outcomes import Outcome, SyncResult
 
 # A final decline or a closed window: the page says so, and offers to pay again.
@@ -142,16 +142,9 @@ def payment_shown(order: Order) -> Payment | None:
 
 
 def paid_with(order: Order) -> str:
-    """The method's label: the payment's own (카카오페이 is told by its PG, whatever method it
-    reports), else the one chosen at checkout (the pay page lets an order be paid another way)."""
+    """The method's label: the payment's own, else the one chosen at checkout (the pay page
+    lets an order be paid another way)."""
     payment = payment_shown(order)
-    reported = [provider_method(payment), payment.pay_method] if payment else []
-    key = next((key for key in [*reported, order.pay_method] if key in METHODS), None)
+    reported = reported_method(payment.pg_provider, payment.pay_method) if payment else None
+    key = reported or (order.pay_method if order.pay_method in METHODS else None)
     return METHODS[key].label if key else order.pay_method
-
-
-def provider_method(payment: Payment) -> str | None:
-    """The method that has a PG of its own, when the payment went through it
-    ("kakaopay.TC0ONETIME" is 카카오페이)."""
-    provider = (payment.pg_provider or "").split(".")[0]
-    return next((key for key, method in METHODS.items() if method.pg == provider), None)
