@@ -107,7 +107,7 @@ def test_back_after_paying_shows_the_paid_order_not_a_pay_button(live_shop, devi
     screenshot(page, f"{device.name}-back-after-paying")
 
 
-def test_the_payment_notice_arrives_in_the_sandbox_mailbox(live_shop, device):
+def test_the_payment_notice_arrives_and_its_link_opens_the_order_elsewhere(live_shop, device):
     page = device()
     order_cushion(page, live_shop.url)
     pay(page)
@@ -126,6 +126,18 @@ def test_the_payment_notice_arrives_in_the_sandbox_mailbox(live_shop, device):
     expect(mail).to_contain_text("22,800원")
     expect(mail).to_contain_text("배송비")
     screenshot(page, f"{device.name}-mailbox")
+
+    # The mail read on another device: its link opens the order with the buyer's details.
+    link = re.search(r"주문 내역 보기: (\S+)", mail.inner_text()).group(1)
+    elsewhere = device()
+    elsewhere.goto(link)
+    expect(elsewhere.get_by_role("heading", name="결제가 완료되었습니다")).to_be_visible()
+    expect(elsewhere.get_by_text("gildong@example.com")).to_be_visible()
+    expect(elsewhere.get_by_text(number).first).to_be_visible()
+    screenshot(elsewhere, f"{device.name}-order-from-the-mail-link")
+    expect(elsewhere.get_by_role("link", name="주문 취소")).to_have_count(0)
+    elsewhere.get_by_role("main").get_by_role("link", name="주문조회").last.click()  # first
+    expect(elsewhere.get_by_role("heading", name="주문조회")).to_be_visible()
 
 
 def test_every_other_page_is_saved_for_a_look(live_shop, device):
