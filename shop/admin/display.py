@@ -10,6 +10,7 @@ from shop.core.models import SEOUL, as_utc
 from shop.payments.methods import METHODS, reported_method
 from shop.payments.refunds import refund_source
 from shop.payments.results import paid_with
+from shop.storefront.consent import ConsentItem
 
 
 @bp.context_processor
@@ -17,6 +18,7 @@ def display_helpers() -> dict:
     return {
         "method_label": paid_with,
         "refund_source": refund_source,
+        "consent_label": consent_label,
         "payment_method": payment_method,
         "receipt_link": receipt_link,
         "to_the_second": to_the_second,
@@ -37,3 +39,9 @@ def receipt_link(payment: Payment) -> str | None:
 
 def to_the_second(moment: datetime | None) -> str:
     return as_utc(moment).astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+
+def consent_label(item: str) -> str:
+    """What the buyer agreed to, by the name the 주문서 showed; an item no longer offered keeps
+    its stored name."""
+    return ConsentItem(item).document.label if item in set(ConsentItem) else item

@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from shop.core.extensions import db
 from shop.core.models import Order, OrderStatus
+from shop.storefront.consent import DOCUMENTS, ConsentItem
 from tests.admin.test_admin import (
     PASSWORD_HASH,
     listed_numbers,
@@ -177,3 +178,12 @@ def test_each_refund_notice_is_listed_with_its_subject(app, shopper):
     assert notices.count("환불 안내") == 2
     assert "10,000원이 환불되었습니다" in notices
     assert "결제가 취소되었습니다" in notices
+
+
+def test_the_consents_are_shown_with_their_versions_and_times(app, shopper):
+    merchant_uid = shopper.buy()
+    page = page_of(operator(app), merchant_uid)
+    side = page[page.index("동의 기록") : page.index('id="refund"')]
+    for item in ConsentItem:
+        assert item.document.label in side
+    assert side.count(f"{DOCUMENTS[ConsentItem.PURCHASE].version} 판 · ") == len(ConsentItem)
