@@ -1,8 +1,9 @@
 """PortOne V1's REST API as the shop's server sees it: same paths, envelopes, codes and messages.
 
 This module holds the blueprint, its token check, getToken and the payment lookups; the other
-routes join the blueprint from their own modules: prepare.py, cancel.py, balance.py and
-vbanks.py. What a request names besides its path is read by params.py.
+routes join the blueprint from their own modules: prepare.py, cancel.py, balance.py, vbanks.py,
+escrows.py and receipts.py. What a request names besides its path is read by params.py; a
+route refuses by raising rest.Refusal, which this blueprint answers in the envelope.
 """
 
 import hmac
@@ -12,10 +13,11 @@ from flask.typing import ResponseReturnValue
 
 from .current import store
 from .params import query_integer, requested_page, requested_sorting
-from .rest import body, envelope, failure, presented_token
+from .rest import Refusal, body, envelope, failure, presented_token, refused
 from .webguard import Payment
 
 bp = Blueprint("api", __name__)
+bp.register_error_handler(Refusal, refused)
 
 PAYMENT_STATUSES = ("ready", "paid", "cancelled", "failed")
 

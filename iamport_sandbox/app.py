@@ -15,7 +15,7 @@ from .store import SandboxStore
 
 # These modules' routes join api's blueprint as they are imported, so this order (after api's
 # own) is the order of their rules in the URL map.
-from . import prepare, cancel, balance, vbanks  # noqa: F401  # isort: skip
+from . import prepare, cancel, balance, vbanks, escrows, receipts  # noqa: F401  # isort: skip
 
 # The app is named after the package, not this module, so its logger is `iamport_sandbox`.
 PACKAGE = __name__.rpartition(".")[0]

@@ -33,19 +33,10 @@ def account_problem(payment: Payment, now: int) -> str | None:
     return None
 
 
-def is_cancellable(payment: Payment) -> bool:
-    """Paid, not yet cancelled in full, and no revoked account."""
-    return (
-        payment["status"] in ("paid", "cancelled")
-        and payment["cancel_amount"] < payment["amount"]
-        and not is_revoked(payment)
-    )
-
-
 def deposit_into(imp_uid: str) -> None:
     """The buyer pays the issued account in full: `ready` → `paid`, and the paid webhook."""
     now = store().now()
-    receipt_url = url_for("window.receipt", imp_uid=imp_uid, _external=True)
+    receipt_url = url_for("window.slip", imp_uid=imp_uid, _external=True)
 
     def deposited(payment: Payment, checkout: dict) -> PaymentFields:
         refuse_unless_open(payment, now)

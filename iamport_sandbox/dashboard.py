@@ -19,13 +19,13 @@ from .console_actions import (
     cancel_as_console,
     deposit_into,
     expire_account,
-    is_cancellable,
     resend_webhook,
     revoke_account,
 )
 from .current import store
 from .payment_page import history, payment_fields
-from .store import SandboxStore
+from .store import ReceiptKind, SandboxStore
+from .store.cancels import is_cancellable
 
 bp = Blueprint("dashboard", __name__)
 bp.add_app_template_filter(labels.payment_status, "payment_status")
@@ -38,7 +38,7 @@ NOTICES = {
     "revoked": "가상계좌 발급을 취소했습니다. 이 계좌로는 더 이상 입금할 수 없습니다. 웹훅은 없습니다.",
     "switches": "스위치를 저장했습니다.",
     "switches-cleared": "모든 스위치를 껐습니다.",
-    "reset": "결제, 토큰, 사전등록, 웹훅 로그, 스위치를 모두 지웠습니다.",
+    "reset": "결제, 토큰, 사전등록, 배송정보, 현금영수증, 웹훅 로그, 스위치를 모두 지웠습니다.",
 }
 # A test refund account, filled in so a virtual account can be refunded in one click.
 TEST_REFUND_ACCOUNT = {"refund_bank": "088", "refund_account": "110123456789"}
@@ -167,6 +167,8 @@ def show_payment(imp_uid: str, refusal: str | None = None, status: int = 200) ->
         fields=payment_fields(payment),
         history=history(payment, checkout),
         deliveries=webhooks.deliveries(store(), imp_uid),
+        logis=store().logis(imp_uid),
+        cash_receipt=store().receipt(ReceiptKind.PAYMENT, imp_uid),
         account_open=account_problem(payment, store().now()) is None,
         cancellable=is_cancellable(payment),
         refund_account=TEST_REFUND_ACCOUNT | {"refund_holder": payment["buyer_name"] or "테스트"},

@@ -1,4 +1,5 @@
-"""How the sandbox's pages name things: amounts, Korean times, pay methods, payment statuses (a
+"""How the sandbox's pages name things: amounts, Korean times, pay methods, cash receipt types,
+payment statuses (a
 partial cancel and a revoked account told apart), the order a window is for and webhook
 outcomes. The window and the console register the first ones as template filters (window.py,
 dashboard.py)."""
@@ -6,6 +7,7 @@ dashboard.py)."""
 from typing import NamedTuple
 
 from .deadlines import kst_text
+from .receipt_request import ReceiptType
 from .store.cancels import is_revoked
 from .webguard import Payment, loads
 
@@ -37,6 +39,10 @@ DELIVERY_OUTCOMES = {
     "dropped": "유실(스위치)",
     "no_url": "URL 없음",
 }
+CASH_RECEIPT_TYPES = {
+    ReceiptType.PERSON: "소득공제용 (개인)",
+    ReceiptType.COMPANY: "지출증빙용 (사업자)",
+}
 MAX_ORDER_NUMBER_LENGTH = 40  # the sandbox's guess at an order number that fits its line
 
 
@@ -56,6 +62,10 @@ def format_kst(timestamp: int) -> str:
 
 def pay_method_label(pay_method: str) -> str:
     return PAY_METHOD_LABELS.get(pay_method, pay_method)
+
+
+def cash_receipt_type_label(receipt_type: str) -> str:
+    return CASH_RECEIPT_TYPES.get(ReceiptType(receipt_type), receipt_type)
 
 
 def status_label(status: str) -> str:

@@ -19,6 +19,7 @@ UNSUPPORTED_SORTING = "지원되지 않는 정렬기준입니다."
 NOT_AN_INTEGER = "{name} 파라메터는 0 이상의 정수여야 합니다."
 INVALID_LIMIT = "limit 파라메터는 1 이상 1000 이하여야 합니다."
 NOT_A_NUMBER = "{name} 파라메터는 숫자여야 합니다."
+MISSING_FIELD = "{name} 파라메터가 누락되었습니다."
 
 
 def requested_sorting() -> str:

@@ -83,7 +83,7 @@ def approve(payment: Payment, checkout: dict, form: Mapping[str, str]) -> Outcom
         "status": "paid",
         "paid_at": store().now(),
         "pg_tid": new_pg_tid(),
-        "receipt_url": url_for("window.receipt", imp_uid=payment["imp_uid"], _external=True),
+        "receipt_url": url_for("window.slip", imp_uid=payment["imp_uid"], _external=True),
         **method_details(payment["pay_method"], card_quota),
     }
     reported_amount = switchboard.number(switchboard.take(store(), "window_reported_amount"))

@@ -21,6 +21,20 @@ def failure(message: str, status: int, code: int = -1) -> Response:
     return envelope(code=code, message=message, status=status)
 
 
+class Refusal(Exception):
+    """A request PortOne refuses with an HTTP status and a message in its envelope (code -1);
+    a route raises it anywhere and api.py answers it, so a store's transaction rolls back."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def refused(refusal: Refusal) -> Response:
+    return failure(refusal.message, refusal.status)
+
+
 def body() -> dict:
     """Fields of a JSON or a form body: PortOne accepts both."""
     if request.is_json:

@@ -17,9 +17,9 @@ from .current import store
 
 # The fixed words of PortOne's paths that sit where an id can stand: /payments/cancel,
 # /payments/prepare, /payments/find/..., /payments/findAll/..., /payments/status/...,
-# /vbanks/holder. A path like GET /payments/cancel is about the cancel route, never about a
-# payment whose imp_uid is "cancel".
-RESERVED_WORDS = ("cancel", "prepare", "find", "findAll", "status", "holder")
+# /vbanks/holder, /receipts/external/... A path like GET /payments/cancel is about the cancel
+# route, never about a payment whose imp_uid is "cancel".
+RESERVED_WORDS = ("cancel", "prepare", "find", "findAll", "status", "holder", "external")
 
 
 class IdConverter(BaseConverter):

@@ -20,7 +20,7 @@ from .api import PAYMENT_NOT_FOUND, bp
 from .current import store
 from .deadlines import kst_text
 from .money import fits_currency, normalize_amount, not_whole_won
-from .params import number_field, text_field
+from .params import MISSING_FIELD, number_field, text_field
 from .pay_request import buyer_fields, notice_url, order_refusal, pg_provider_and_id
 from .prepare import INVALID_AMOUNT
 from .rest import body, envelope, failure
@@ -29,7 +29,6 @@ from .store.cancels import is_revoked
 from .store.documents import random_digits
 from .webguard import Payment, PaymentFields
 
-MISSING_FIELD = "{name} 파라메터가 누락되었습니다."
 UNKNOWN_BANK = "지원되지 않는 은행코드입니다(받은 값: {code})."
 INVALID_DUE = "vbank_due 파라메터는 UNIX timestamp(초 단위 정수)여야 합니다."
 PAST_DUE = "입금기한(vbank_due)은 현재 시각 이후여야 합니다."

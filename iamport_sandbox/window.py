@@ -1,4 +1,5 @@
-"""The buyer's side of the sandbox: iamport.payment.js, the test payment window and receipts.
+"""The buyer's side of the sandbox: iamport.payment.js, the test payment window, its sales slips
+(매출전표, a payment's receipt_url) and cash receipts (a 현금영수증's receipt_url, receipts.py).
 
 The window plays PortOne's part: it checks the request (window_request.py), records the payment
 as `ready`, lets the tester approve (a card with the 할부 of installments.py), decline or close
@@ -29,6 +30,7 @@ bp.add_app_template_filter(labels.format_money, "money")
 bp.add_app_template_filter(labels.format_kst, "kst")
 bp.add_app_template_filter(labels.pay_method_label, "pay_method_label")
 bp.add_app_template_filter(labels.status_label, "status_label")
+bp.add_app_template_filter(labels.cash_receipt_type_label, "cash_receipt_type")
 bp.add_app_template_filter(installments.quota_label, "quota_label")
 bp.add_app_template_global(labels.order_reference, "order_reference")
 
@@ -43,10 +45,17 @@ def script() -> ResponseReturnValue:
     return current_app.send_static_file("sandbox/iamport.payment.js")
 
 
-@bp.get("/receipts/<imp_uid>")
-def receipt(imp_uid: str) -> ResponseReturnValue:
+# Under a path of its own: /receipts/{imp_uid} is PortOne's cash receipt API (receipts.py).
+@bp.get("/slips/<imp_uid>")
+def slip(imp_uid: str) -> ResponseReturnValue:
     payment = store().get_payment(imp_uid) or abort(404)
-    return render_template("sandbox/receipt.html", payment=payment)
+    return render_template("sandbox/slip.html", payment=payment)
+
+
+@bp.get("/cash-receipts/<receipt_tid>")
+def cash_receipt(receipt_tid: str) -> ResponseReturnValue:
+    receipt = store().receipt_by_tid(receipt_tid) or abort(404)
+    return render_template("sandbox/cash_receipt.html", receipt=receipt)
 
 
 @bp.post("/window")

@@ -171,6 +171,16 @@ def is_revoked(payment: Payment) -> bool:
     )
 
 
+def is_cancellable(payment: Payment) -> bool:
+    """Paid, not yet cancelled in full, and no revoked account: what the console may cancel,
+    and what can still ship (escrows.py) or take a cash receipt (receipts.py)."""
+    return (
+        payment["status"] in ("paid", "cancelled")
+        and payment["cancel_amount"] < payment["amount"]
+        and not is_revoked(payment)
+    )
+
+
 def revoke_problem(payment: Payment) -> str | None:
     """Why this payment's virtual account cannot be revoked; None when it can."""
     if payment["pay_method"] != "vbank":

@@ -311,7 +311,7 @@ def test_lookup_by_imp_uid_answers_the_paid_payment(run):
     assert payment["status"] == "paid"
     assert payment["amount"] == PAID_AMOUNT
     assert payment["buyer_name"] == "홍길동"
-    assert payment["receipt_url"] == f"{run.url}receipts/{run.paid['imp_uid']}"
+    assert payment["receipt_url"] == f"{run.url}slips/{run.paid['imp_uid']}"
     assert succeeded(run["other-payment-by-imp_uid"]) == as_the_client_has_it(run.other)
 
 

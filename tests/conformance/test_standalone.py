@@ -134,7 +134,7 @@ def test_the_official_client_prepares_finds_and_cancels(base_url, client, enviro
     assert client.prepare_validate("team-order-1", 15000) is True
     assert paid is True
     assert payment["status"] == "paid"
-    assert payment["receipt_url"] == f"{base_url}receipts/{imp_uid}"
+    assert payment["receipt_url"] == f"{base_url}slips/{imp_uid}"
     assert requests.get(payment["receipt_url"], timeout=10).status_code == 200
     assert cancelled["cancel_amount"] == 5000
     webhook = wait_for(lambda: receiver.received)[0]

@@ -8,7 +8,7 @@ from tests.helpers import assert_portone_refusal
 
 NOT_FOUND = {"code": 1, "message": "취소할 결제건이 존재하지 않습니다.", "response": None}
 ALREADY_CANCELLED = {"code": 1, "message": "이미 전액취소된 주문입니다.", "response": None}
-RECEIPT_URL = "http://sandbox.test/receipts/imp_123456789012"
+RECEIPT_URL = "http://sandbox.test/slips/imp_123456789012"
 REFUND = {"refund_holder": "홍길동", "refund_bank": "88", "refund_account": "56211105948400"}
 
 
@@ -351,7 +351,7 @@ def test_a_window_payment_is_cancelled_with_its_receipt(client, auth, window):
     response = cancel(client, auth, imp_uid=imp_uid, amount=4900)
 
     payment = response.json["response"]
-    assert payment["receipt_url"].endswith(f"/receipts/{imp_uid}")
+    assert payment["receipt_url"].endswith(f"/slips/{imp_uid}")
     assert payment["cancel_receipt_urls"] == [payment["receipt_url"]]
     assert payment["cancel_amount"] == 4900
 

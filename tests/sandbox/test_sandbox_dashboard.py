@@ -81,7 +81,7 @@ def test_deposit_pays_the_virtual_account_and_sends_a_paid_webhook(
     assert response.headers["Location"] == f"/dashboard/payments/{issued}?done=deposited"
     assert payment["status"] == "paid"
     assert payment["paid_at"] == clock.now
-    assert payment["receipt_url"].endswith(f"/receipts/{issued}")
+    assert payment["receipt_url"].endswith(f"/slips/{issued}")
     assert [d["status"] for d in settled(store, issued)] == ["ready", "paid"]
     assert "입금 확인" in page_of(client.get(response.headers["Location"]))
     assert "입금을 처리했습니다" in page_of(client.get(response.headers["Location"]))

@@ -67,7 +67,7 @@ def test_receipt_url_points_at_the_sandbox_under_the_prefix(served, prefix, auth
 
     payment = served.get(f"{prefix}/payments/{imp_uid}", headers=auth).json["response"]
 
-    assert payment["receipt_url"] == f"http://localhost{prefix}/receipts/{imp_uid}"
+    assert payment["receipt_url"] == f"http://localhost{prefix}/slips/{imp_uid}"
     assert served.get(payment["receipt_url"].removeprefix("http://localhost")).status_code == 200
 
 

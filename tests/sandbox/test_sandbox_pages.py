@@ -36,8 +36,8 @@ def test_front_page_says_when_there_is_nothing_yet(client):
     assert "아직 결제가 없습니다" in client.get("/").get_data(as_text=True)
 
 
-def test_receipt_of_an_unknown_payment_is_an_html_404(client):
-    response = client.get("/receipts/imp_000000000000")
+def test_slip_of_an_unknown_payment_is_an_html_404(client):
+    response = client.get("/slips/imp_000000000000")
 
     assert response.status_code == 404
     assert response.mimetype == "text/html"
@@ -56,5 +56,5 @@ def test_urls_follow_the_mount_point(window, client, store):
     assert f'action="/sandbox/window/{imp_uid}/approve"' in page
     assert "/sandbox/static/sandbox/sandbox.css" in page
     assert store.get_payment(imp_uid)["receipt_url"] == (
-        f"http://localhost/sandbox/receipts/{imp_uid}"
+        f"http://localhost/sandbox/slips/{imp_uid}"
     )

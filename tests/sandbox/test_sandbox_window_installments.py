@@ -47,7 +47,7 @@ def test_receipt_shows_the_installment(window, store, client):
     imp_uid = window.opened()
     window.decide(imp_uid, "approve", card_quota="12")
 
-    receipt = client.get(f"/receipts/{imp_uid}").get_data(as_text=True)
+    receipt = client.get(f"/slips/{imp_uid}").get_data(as_text=True)
 
     assert store.get_payment(imp_uid)["card_quota"] == 12
     assert "12개월" in receipt
