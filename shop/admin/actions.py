@@ -1,14 +1,11 @@
-"""What the operator may do to an order: refund it, ask PortOne again, mark it shipped.
+"""What the operator may do to an order's money: refund it, ask PortOne again (its goods:
+shop.admin.shipping).
 
 Refunds and syncs go through the shop's one refund service and one sync, so the ledger, the
 checksums, the automatic refunds and the timeline apply as to any other path.
 """
 
-from datetime import UTC, datetime
-from typing import Any, cast
-
 from flask import current_app, flash, redirect, url_for
-from sqlalchemy import CursorResult, update
 
 from shop.admin.blueprint import bp
 from shop.admin.forms import ConfirmForm, refund_form
@@ -20,7 +17,6 @@ from shop.core.queries import find_order
 from shop.payments import cancellation
 from shop.payments.outcomes import Outcome, SyncResult
 from shop.payments.refunds import RefundRefused, refund_source
-from shop.payments.states import HOLDS_MONEY
 from shop.payments.sync import sync_latest, sync_payment
 
 SOURCE = EventSource.ADMIN
@@ -98,31 +94,3 @@ def sync_message(results: list[SyncResult], before, order: Order) -> tuple[str, 
         f"PortOne에 다시 확인했습니다. 주문 상태: {before.label} → {order.status.label}",
         "success",
     )
-
-
-@bp.post("/orders/<merchant_uid>/ship")
-def ship(merchant_uid: str):
-    order = find_order(merchant_uid)
-    if not ConfirmForm().validate_on_submit():
-        flash("배송 시작으로 표시하려면 확인란을 선택해 주세요.", "error")
-    elif mark_shipped(order):
-        flash("배송 시작으로 표시했습니다.", "success")
-    elif order.shipped_at is not None:
-        flash("이미 배송 시작으로 표시된 주문입니다.", "error")
-    else:
-        flash(f"{order.status.label} 상태의 주문은 배송할 수 없습니다. 결제 완료 또는 부분 환불 상태의 주문만 배송 시작으로 표시할 수 있습니다.", "error")  # fmt: skip
-    return back_to(order)
-
-
-def mark_shipped(order: Order) -> bool:
-    """Only an order that holds money ships, once: a conditional update, like every move."""
-    statement = (
-        update(Order)
-        .where(Order.id == order.id, Order.status.in_(HOLDS_MONEY), Order.shipped_at.is_(None))
-        .values(shipped_at=datetime.now(UTC))
-        .execution_options(synchronize_session=False)
-    )
-    # An UPDATE's result is a CursorResult; Session.execute is typed for any statement.
-    marked = cast(CursorResult[Any], db.session.execute(statement)).rowcount
-    db.session.commit()
-    return bool(marked)

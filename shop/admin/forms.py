@@ -22,6 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from shop.core.couriers import INVOICE_DIGITS, Courier, invoice_digits
 from shop.core.ledger import Payment
 from shop.core.models import OrderStatus
 from shop.storefront.forms import RefundAccountForm
@@ -76,6 +77,36 @@ class WonField(IntegerField):
 
 class ConfirmForm(FlaskForm):
     confirm = BooleanField(validators=[DataRequired("확인란을 선택해 주세요.")])
+
+
+class ShipForm(ConfirmForm):
+    """배송 시작: the courier and the invoice number go to the customer's order page."""
+
+    courier = SelectField(
+        "택배사",
+        choices=[SelectChoice("", "택배사 선택")]
+        + [SelectChoice(c.value, c.label) for c in Courier],
+        validate_choice=False,  # validate_courier says it in the operator's words
+    )
+    invoice_number = StringField("송장번호", validators=[DataRequired("송장번호를 입력해 주세요.")])
+
+    def validate_courier(self, field: SelectField) -> None:
+        if self.chosen_courier() is None:
+            raise ValidationError("택배사를 선택해 주세요.")
+
+    def validate_invoice_number(self, field: StringField) -> None:
+        if invoice_digits(field.data or "") is None:
+            shortest, longest = INVOICE_DIGITS
+            raise ValidationError(
+                f"송장번호는 숫자 {shortest}~{longest}자리로 입력해 주세요 (하이픈과 공백은 빼고 저장합니다)."
+            )
+
+    def chosen_courier(self) -> Courier | None:
+        return next((c for c in Courier if c.value == self.courier.data), None)
+
+    def shipment(self) -> tuple[Courier, str]:
+        """After validation: the courier, and the invoice number as stored (digits)."""
+        return Courier(self.courier.data), invoice_digits(self.invoice_number.data) or ""
 
 
 class RefundForm(ConfirmForm):

@@ -8,18 +8,32 @@ from sqlalchemy.orm import selectinload
 
 from shop.admin import timeline
 from shop.admin.blueprint import bp
-from shop.admin.forms import ConfirmForm, OrderFilterForm, RefundForm, refund_form
+from shop.admin.forms import ConfirmForm, OrderFilterForm, RefundForm, ShipForm, refund_form
 from shop.core.extensions import db
+from shop.core.fulfilment import Fulfilment
 from shop.core.ledger import Notice
 from shop.core.models import SEOUL, Order, OrderStatus
 from shop.core.phones import SEPARATORS, dialled
 from shop.core.queries import find_order
 from shop.payments.refunds import refund_source
-from shop.payments.states import HOLDS_MONEY
+from shop.payments.shipments import open_moves
 
 PER_PAGE = 50
 MAX_PAGE = 100_000
 FILTERS = ("status", "date_from", "date_to", "q")
+# The goods' moves the operator makes (shop.admin.shipping); the return path comes later.
+OPERATOR_MOVES = (
+    Fulfilment.PREPARING,
+    Fulfilment.SHIPPING,
+    Fulfilment.DELIVERED,
+    Fulfilment.CONFIRMED,
+)
+# A button's confirmation box and its words (배송 시작 has a form of its own).
+BUTTON_WORDS = {
+    Fulfilment.PREPARING: ("발주를 확인하고 상품을 준비합니다", "상품준비중으로 표시"),
+    Fulfilment.DELIVERED: ("고객이 상품을 받았습니다", "배송완료로 표시"),
+    Fulfilment.CONFIRMED: ("구매가 확정되었습니다", "구매확정으로 표시"),
+}
 
 
 @bp.context_processor
@@ -107,7 +121,7 @@ def order_page(merchant_uid: str):
     return render_order(find_order(merchant_uid))
 
 
-def render_order(order: Order, form: RefundForm | None = None):
+def render_order(order: Order, form: RefundForm | None = None, ship_form: ShipForm | None = None):
     payment = refund_source(order)
     return render_template(
         "admin/order.html",
@@ -115,7 +129,9 @@ def render_order(order: Order, form: RefundForm | None = None):
         refundable=payment,
         refund_form=form or refund_form(payment),
         confirm_form=ConfirmForm(formdata=None),
-        can_ship=order.status in HOLDS_MONEY and order.shipped_at is None,
+        ship_form=ship_form or ShipForm(formdata=None),
+        moves=[move for move in open_moves(order) if move in OPERATOR_MOVES],
+        button_words=BUTTON_WORDS,
         events=timeline.events_of(order),
         notices=notices_of(order),
         **timeline.labels(),

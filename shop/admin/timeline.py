@@ -1,4 +1,5 @@
-"""Every claim about an order's payments, in the order they arrived, in the operator's words.
+"""Every claim about an order's payments, and every move of its goods, in the order they
+arrived, in the operator's words.
 
 The raw values stay beside the words: they are what PortOne's console and the logs say.
 """
@@ -6,6 +7,7 @@ The raw values stay beside the words: they are what PortOne's console and the lo
 from sqlalchemy import or_, select
 
 from shop.core.extensions import db
+from shop.core.fulfilment import Fulfilment
 from shop.core.ledger import EventSource, NoticeKind, PaymentEvent, RefundCause
 from shop.core.models import Order, OrderStatus, PaymentStatus
 
@@ -37,7 +39,7 @@ OUTCOMES = {
     "refused": "승인 거절",
     "hold_expired": "재고 확보 만료",
     "requested": "요청 처리",
-}
+} | {state.event_outcome: f"배송 상태: {state.label}" for state in Fulfilment}
 GATEWAY_STATUSES = {
     PaymentStatus.READY: "대기",
     PaymentStatus.PAID: "결제됨",

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.core.couriers import Courier
 from shop.core.extensions import Model
+from shop.core.fulfilment import Fulfilment
 from shop.core.shipping import Totals
 
 if TYPE_CHECKING:  # the ledger's rows point back at the order
@@ -139,7 +141,14 @@ class Order(Model):
     # A hold made by the confirm process gives its stock back at this moment unless paid for.
     stock_held_until: Mapped[datetime | None] = mapped_column(index=True)
     review_reason: Mapped[str | None] = mapped_column(String(200))
-    shipped_at: Mapped[datetime | None]  # 배송 시작, set by the operator (shop.admin)
+    # Where the goods are; moved only by shop.payments.shipments, which sets shipped_at,
+    # courier and invoice_number with the move to 배송중.
+    fulfilment: Mapped[Fulfilment] = mapped_column(
+        status_enum(Fulfilment), default=Fulfilment.ORDERED, server_default="ordered"
+    )
+    shipped_at: Mapped[datetime | None]
+    courier: Mapped[Courier | None] = mapped_column(status_enum(Courier))
+    invoice_number: Mapped[str | None] = mapped_column(String(20))  # 송장번호, digits only
 
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
@@ -158,6 +167,12 @@ class Order(Model):
     @property
     def delivery_address(self) -> str:
         return f"{self.buyer_addr} {self.address_detail}".strip()
+
+    @property
+    def tracking_url(self) -> str | None:
+        if self.courier is None or not self.invoice_number:
+            return None
+        return self.courier.tracking_url(self.invoice_number)
 
     @property
     def goods_amount(self) -> int:

@@ -7,6 +7,7 @@ answer PortOne gives goes through the one sync like any other delivery.
 from sqlalchemy import select
 
 from shop.core.extensions import db
+from shop.core.fulfilment import sent
 from shop.core.ledger import EventSource, Refund, RefundCause, RefundState
 from shop.core.models import OrderStatus
 from shop.payments import refunds
@@ -27,6 +28,9 @@ UNKNOWN_ANSWER = (
     "PortOne의 환불 결과를 확인하지 못했습니다. 다시 요청하면 PortOne에 먼저 확인한 뒤 "
     "필요할 때만 환불합니다."
 )
+GOODS_SENT = (
+    "상품이 이미 발송되어 주문을 취소할 수 없습니다. 상품을 받으신 뒤 반품을 신청해 주세요."
+)
 
 
 def refund(
@@ -42,6 +46,8 @@ def refund(
     order = locked_order(merchant_uid)
     if order is None:
         raise RefundRefused("주문을 찾을 수 없습니다.")
+    if cause == RefundCause.CUSTOMER and sent(order.fulfilment):
+        raise RefundRefused(GOODS_SENT)  # the goods left while the customer was deciding
     payment = refunds.refund_source(order)
     if payment is None:
         raise RefundRefused("이 주문에는 환불할 결제가 없습니다.")

@@ -19,9 +19,10 @@ from flask import (
 )
 
 from shop.core.extensions import db, limit_setting, limiter
+from shop.core.fulfilment import sent
 from shop.core.models import Order, OrderStatus
 from shop.core.queries import find_order
-from shop.payments.cancellation import CANCELLABLE, cancel_order
+from shop.payments.cancellation import CANCELLABLE, GOODS_SENT, cancel_order
 from shop.payments.methods import METHODS, offered
 from shop.payments.refunds import RefundRefused, refund_source
 from shop.payments.request_pay import pay_request
@@ -53,7 +54,7 @@ def order_page_helpers() -> dict:
         "payable_statuses": [status.value for status in PAYABLE],
         "owns": owns,
         "cancel_offer": lambda order: (
-            CANCEL_OFFERS.get(order.status) if owns(order) and not order.shipped_at else None
+            CANCEL_OFFERS.get(order.status) if owns(order) and not sent(order.fulfilment) else None
         ),
         "progress": progress,
         "payment_shown": payment_shown,
@@ -120,8 +121,8 @@ def pay(merchant_uid: str):
 CANCELABLE_HERE = (*CANCELLABLE, *HOLDS_MONEY)
 # The cancel the order's page offers, worded for the status. None for an order never paid
 # (unpaid, declined, expired): it holds nothing to give back, and an unpaid one may still be
-# paid. Nor is one offered once the goods are shipped (they come back as a 반품). The cancel
-# route itself still takes every status in CANCELABLE_HERE.
+# paid. Nor is one offered once the goods have left (shop.core.fulfilment.sent): they come back
+# as a 반품, and the cancel route refuses.
 CANCEL_OFFERS = {OrderStatus.VBANK_ISSUED: "주문 취소 (입금 전)"} | dict.fromkeys(
     HOLDS_MONEY, "주문 취소"
 )
@@ -161,6 +162,9 @@ def cancel(merchant_uid: str):
         return redirect(url_for("orders.show", merchant_uid=merchant_uid))
     if order.status not in CANCELABLE_HERE:
         flash(f"{order.status.label} 상태의 주문은 취소할 수 없습니다.", "error")
+        return redirect(url_for("orders.show", merchant_uid=merchant_uid))
+    if sent(order.fulfilment):
+        flash(GOODS_SENT, "error")
         return redirect(url_for("orders.show", merchant_uid=merchant_uid))
     form = cancel_form(order)
     if form.validate_on_submit():

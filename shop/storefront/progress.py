@@ -1,16 +1,18 @@
 """The steps an order's page shows, as Korean shops do: 결제완료 → 상품준비중 → 배송중 → 배송완료,
 with 입금대기 first for an order paid into a virtual account.
 
-Only orders on their way to the customer have a step; the others (unpaid, declined, cancelled,
-refunded, forged, expired, in review) show their status instead. The fulfilment states to come
-(상품준비중, 배송완료) each add a row to REACHED.
+Only orders on their way to the customer have a step: one awaiting its deposit, or one that
+holds money, whose goods' state (shop.core.fulfilment) says which; the others (unpaid, declined,
+cancelled, refunded, forged, expired, in review, on the return path) show their status instead.
 """
 
 import enum
 from dataclasses import dataclass
 
+from shop.core.fulfilment import Fulfilment
 from shop.core.models import Order, OrderStatus
 from shop.payments.results import payment_shown
+from shop.payments.states import HOLDS_MONEY
 
 
 class Step(enum.Enum):
@@ -26,13 +28,14 @@ class Step(enum.Enum):
 DELIVERY = (Step.PAID, Step.PREPARING, Step.SHIPPING, Step.DELIVERED)
 BY_DEPOSIT = (Step.AWAITING_DEPOSIT, *DELIVERY)
 
-# (status, shipped) → the step reached; shipped is whether order.shipped_at is set.
+# The step an order that holds money has reached, by where its goods are; 구매확정 stays at
+# 배송완료 (the page says 구매확정 beside the invoice).
 REACHED = {
-    (OrderStatus.VBANK_ISSUED, False): Step.AWAITING_DEPOSIT,
-    (OrderStatus.PAID, False): Step.PAID,
-    (OrderStatus.PAID, True): Step.SHIPPING,
-    (OrderStatus.PARTIALLY_REFUNDED, False): Step.PAID,
-    (OrderStatus.PARTIALLY_REFUNDED, True): Step.SHIPPING,
+    Fulfilment.ORDERED: Step.PAID,
+    Fulfilment.PREPARING: Step.PREPARING,
+    Fulfilment.SHIPPING: Step.SHIPPING,
+    Fulfilment.DELIVERED: Step.DELIVERED,
+    Fulfilment.CONFIRMED: Step.DELIVERED,
 }
 
 
@@ -56,10 +59,16 @@ class Progress:
 
 def progress(order: Order) -> Progress | None:
     """None for an order with no step to show."""
-    reached = REACHED.get((order.status, order.shipped_at is not None))
+    reached = reached_step(order)
     if reached is None:
         return None
     return Progress(BY_DEPOSIT if by_deposit(order) else DELIVERY, reached)
+
+
+def reached_step(order: Order) -> Step | None:
+    if order.status == OrderStatus.VBANK_ISSUED:
+        return Step.AWAITING_DEPOSIT
+    return REACHED.get(order.fulfilment) if order.status in HOLDS_MONEY else None
 
 
 def by_deposit(order: Order) -> bool:

@@ -495,28 +495,6 @@ def test_asking_portone_again_is_recorded_as_the_admins_claim(app, shopper, gate
     assert outcomes == ["paid", "unknown_payment", "unavailable"]
 
 
-@ON_BOTH_DATABASES
-def test_only_an_order_that_holds_money_is_marked_shipped(app, shopper):
-    waiting = shopper.buy(product_id=2)
-    merchant_uid, _ = paid(shopper)
-    client = operator(app)
-
-    act(client, waiting, "ship")
-    assert "결제 대기 상태의 주문은 배송할 수 없습니다" in flashed(client, waiting)
-    act(client, merchant_uid, "ship", confirm="")
-    assert "확인란을 선택해 주세요" in flashed(client, merchant_uid)
-    assert order(app, merchant_uid).shipped_at is None
-
-    act(client, merchant_uid, "ship")
-
-    assert order(app, merchant_uid).shipped_at is not None
-    assert order(app, waiting).shipped_at is None
-    assert "배송 시작으로 표시했습니다" in flashed(client, merchant_uid)
-    assert text(client.get("/admin/")).count("배송 시작") == 1
-    act(client, merchant_uid, "ship")
-    assert "이미 배송 시작으로 표시된 주문입니다" in flashed(client, merchant_uid)
-
-
 # Nothing a customer or the gateway wrote becomes HTML
 
 

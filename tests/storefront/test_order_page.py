@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from shop.core.couriers import Courier
 from shop.core.extensions import db
 from shop.core.formatting import account_groups, installments
+from shop.core.fulfilment import Fulfilment
 from shop.core.ledger import Payment
 from shop.core.models import Order, OrderStatus, PaymentStatus
 from tests.conftest import BUYER, order
@@ -54,6 +56,18 @@ def paid(shopper, merchant_uid: str, outcome: str = "approve") -> str:
     return imp_uid
 
 
+def shipped(app, merchant_uid: str, fulfilment=Fulfilment.SHIPPING) -> None:
+    """As the operator's 배송 시작 leaves it (tests/admin/test_shipping.py goes through it)."""
+    change(
+        app,
+        merchant_uid,
+        fulfilment=fulfilment,
+        shipped_at=datetime.now(UTC),
+        courier=Courier.CJ,
+        invoice_number="123456789012",
+    )
+
+
 def cancel_link(merchant_uid: str) -> str:
     return f'href="/orders/{merchant_uid}/cancel"'
 
@@ -73,7 +87,7 @@ def test_a_paid_card_order_has_reached_payment_and_awaits_preparation(app, shopp
 def test_a_shipped_order_is_on_its_way(app, shopper):
     merchant_uid = shopper.buy()
     paid(shopper, merchant_uid)
-    change(app, merchant_uid, shipped_at=datetime.now(UTC))
+    shipped(app, merchant_uid)
 
     page = page_for(shopper, merchant_uid)
 
@@ -256,11 +270,80 @@ def test_a_paid_order_may_be_cancelled(app, shopper):
     assert f"{cancel_link(merchant_uid)}>주문 취소</a>" in page_for(shopper, merchant_uid)
 
 
-def test_shipped_goods_are_not_offered_a_cancel(app, shopper):
+@pytest.mark.parametrize(
+    "fulfilment", [Fulfilment.SHIPPING, Fulfilment.DELIVERED, Fulfilment.CONFIRMED]
+)
+def test_shipped_goods_are_not_offered_a_cancel(app, shopper, fulfilment):
     merchant_uid = shopper.buy()
     paid(shopper, merchant_uid)
-    change(app, merchant_uid, shipped_at=datetime.now(UTC))
+    shipped(app, merchant_uid, fulfilment)
     assert cancel_link(merchant_uid) not in page_for(shopper, merchant_uid)
+
+
+def test_goods_being_prepared_may_still_be_cancelled(app, shopper):
+    merchant_uid = shopper.buy()
+    paid(shopper, merchant_uid)
+    change(app, merchant_uid, fulfilment=Fulfilment.PREPARING)
+    assert f"{cancel_link(merchant_uid)}>주문 취소</a>" in page_for(shopper, merchant_uid)
+
+
+@pytest.mark.parametrize(
+    ("fulfilment", "step"),
+    [
+        (Fulfilment.ORDERED, "결제완료"),
+        (Fulfilment.PREPARING, "상품준비중"),
+        (Fulfilment.SHIPPING, "배송중"),
+        (Fulfilment.DELIVERED, "배송완료"),
+        (Fulfilment.CONFIRMED, "배송완료"),
+    ],
+)
+def test_the_step_follows_where_the_goods_are(app, shopper, fulfilment, step):
+    merchant_uid = shopper.buy()
+    paid(shopper, merchant_uid)
+    change(app, merchant_uid, fulfilment=fulfilment)
+    assert current_step(page_for(shopper, merchant_uid)) == step
+
+
+def test_a_shipped_order_shows_its_courier_invoice_and_tracking_link(app, shopper):
+    merchant_uid = shopper.buy()
+    paid(shopper, merchant_uid)
+    before = page_for(shopper, merchant_uid)
+    shipped(app, merchant_uid)
+
+    page = page_for(shopper, merchant_uid)
+
+    assert "배송 조회" not in before
+    assert "<dt>택배사</dt><dd>CJ대한통운</dd>" in page
+    assert '<span class="mono">123456789012</span>' in page
+    tracking = 'href="https://trace.cjlogistics.com/next/tracking.html?wblNo=123456789012"'
+    assert f'<a class="tracking-link" {tracking} target="_blank" rel="noopener noreferrer">' in page
+
+
+def test_a_stranger_sees_no_invoice(app, shopper, client):
+    merchant_uid = shopper.buy()
+    paid(shopper, merchant_uid)
+    shipped(app, merchant_uid)
+    page = page_of(app.test_client().get(f"/orders/{merchant_uid}"), 200)
+    assert current_step(page) == "배송중"
+    assert "123456789012" not in page
+
+
+def test_the_cancel_route_refuses_shipped_goods_and_points_to_a_return(app, shopper):
+    merchant_uid = shopper.buy()
+    paid(shopper, merchant_uid)
+    shipped(app, merchant_uid)
+
+    answer = shopper.client.get(f"/orders/{merchant_uid}/cancel", follow_redirects=True)
+    posted = shopper.client.post(
+        f"/orders/{merchant_uid}/cancel",
+        data={"csrf_token": shopper.csrf_token(), "confirm": "y"},
+        follow_redirects=True,
+    )
+
+    for page in (page_of(answer, 200), page_of(posted, 200)):
+        assert "상품이 이미 발송되어 주문을 취소할 수 없습니다" in page
+        assert "반품을 신청해 주세요" in page
+    assert order(app, merchant_uid).status == OrderStatus.PAID
 
 
 def test_a_partly_refunded_payment_still_shows_its_card(app, shopper):
