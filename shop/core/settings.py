@@ -81,6 +81,11 @@ SETTINGS = (
     instance_only("SHIPPING_FEE", 3000),
     instance_only("FREE_SHIPPING_FROM", 50000),
     instance_only("PAY_METHODS", ("card", "trans", "vbank", "phone", "kakaopay", "paypal")),
+    # 구매안전서비스 (전자상거래법 제13조 ②10, 제24조): the cash-type methods paid with escrow
+    # (request_pay's escrow: true), and the service the footer says the shop joined. Both
+    # need the PG's escrow contract in live mode.
+    instance_only("ESCROW_METHODS", ("trans", "vbank")),
+    instance_only("ESCROW_SERVICE", "KG이니시스 에스크로"),
     # None: on in sandbox mode; in live mode PortOne enables it
     instance_only("CONFIRM_PROCESS", None),
     # How long the confirm process holds an order's stock for a payment whose result has

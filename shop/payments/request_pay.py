@@ -28,7 +28,12 @@ def pay_request(order: Order, key: str | None = None) -> dict:
         "notice_url": config["SHOP_URL"] + url_for("payments.webhook"),
         # The number the customer knows, for PortOne's console (the sandbox's window shows it).
         "custom_data": {"order_number": order.number},
-    } | confirm_url(config)
+    } | escrow(key, config) | confirm_url(config)
+
+
+def escrow(key: str, config) -> dict:
+    """구매안전서비스 for the cash-type methods the merchant configured (ESCROW_METHODS)."""
+    return {"escrow": True} if key in config["ESCROW_METHODS"] else {}
 
 
 def confirm_url(config) -> dict:
