@@ -16,6 +16,7 @@ from shop.core.ledger import Notice, PaymentEvent
 from shop.core.models import Order, OrderStatus, Product
 from shop.core.settings import RATE_LIMITS
 from shop.storefront.demo import DEMO_PRODUCTS
+from tests.run_database import drop_database, own_database
 from tests.spec_check import spec_checked
 
 # Helpers' asserts explain their failures as a test's own do.
@@ -79,10 +80,19 @@ def order_status(app, merchant_uid: str) -> OrderStatus:
 
 
 # `make test` provisions this server (scripts/install-postgres) and passes its URL; the
-# PostgreSQL tests fail, never skip, when it cannot be reached.
-POSTGRES_URL = os.environ.get(
+# PostgreSQL tests fail, never skip, when it cannot be reached. The run tests in a database of
+# its own beside the named one (tests/run_database.py), dropped when the run ends.
+SERVER_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql://shop_test:shop_test@127.0.0.1:5432/shop_test"
 )
+POSTGRES_URL, RUN_DATABASE = own_database(SERVER_URL)
+
+
+def pytest_unconfigure(config):
+    if RUN_DATABASE is not None:
+        drop_database(SERVER_URL, RUN_DATABASE)
+
+
 DATABASES = ("sqlite", "postgresql")
 SANDBOX_THREADS = ("sandbox-webhook-", "sandbox-late-approval-")
 
