@@ -12,23 +12,27 @@ def pay_request(order: Order, key: str | None = None) -> dict:
     method, one of those the shop offers)."""
     config = current_app.config
     key = key or order.pay_method
-    return {
-        "pg": pg_for(key, config),
-        "pay_method": METHODS[key].pay_method,
-        "merchant_uid": order.merchant_uid,
-        "name": order.name,
-        "amount": order.amount,
-        "currency": order.currency,
-        "buyer_email": order.buyer_email,
-        "buyer_name": order.buyer_name,
-        "buyer_tel": order.buyer_tel,
-        "buyer_addr": order.delivery_address,
-        "buyer_postcode": order.buyer_postcode,
-        "m_redirect_url": config["SHOP_URL"] + url_for("payments.mobile_complete"),
-        "notice_url": config["SHOP_URL"] + url_for("payments.webhook"),
-        # The number the customer knows, for PortOne's console (the sandbox's window shows it).
-        "custom_data": {"order_number": order.number},
-    } | escrow(key, config) | confirm_url(config)
+    return (
+        {
+            "pg": pg_for(key, config),
+            "pay_method": METHODS[key].pay_method,
+            "merchant_uid": order.merchant_uid,
+            "name": order.name,
+            "amount": order.amount,
+            "currency": order.currency,
+            "buyer_email": order.buyer_email,
+            "buyer_name": order.buyer_name,
+            "buyer_tel": order.buyer_tel,
+            "buyer_addr": order.delivery_address,
+            "buyer_postcode": order.buyer_postcode,
+            "m_redirect_url": config["SHOP_URL"] + url_for("payments.mobile_complete"),
+            "notice_url": config["SHOP_URL"] + url_for("payments.webhook"),
+            # The number the customer knows, for PortOne's console (the sandbox's window shows it).
+            "custom_data": {"order_number": order.number},
+        }
+        | escrow(key, config)
+        | confirm_url(config)
+    )
 
 
 def escrow(key: str, config) -> dict:
