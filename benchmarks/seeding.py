@@ -244,6 +244,7 @@ def payment_row(merchant_uid, created, state: str, amount: int, cancelled: int) 
         "vbank_holder": None,
         "vbank_date": None,
         "sandbox": True,
+        "escrow": False,
         "started_at": created + timedelta(seconds=30),
         "paid_at": settled if state in ("paid", "cancelled") else None,
         "failed_at": settled if state == "failed" else None,

@@ -10,6 +10,7 @@ from shop.core.extensions import db
 from shop.core.fulfilment import Fulfilment
 from shop.core.ledger import EventSource, NoticeKind, PaymentEvent, RefundCause
 from shop.core.models import Order, OrderStatus, PaymentStatus
+from shop.payments.escrow import Registration
 
 SOURCES = {
     EventSource.CALLBACK: "결제창 콜백 (PC)",
@@ -40,6 +41,7 @@ OUTCOMES = {
     "hold_expired": "재고 확보 만료",
     "requested": "요청 처리",
 } | {state.event_outcome: f"배송 상태: {state.label}" for state in Fulfilment}
+OUTCOMES |= {attempt.value: attempt.label for attempt in Registration}
 GATEWAY_STATUSES = {
     PaymentStatus.READY: "대기",
     PaymentStatus.PAID: "결제됨",

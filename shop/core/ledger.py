@@ -4,7 +4,7 @@ claim about them, the notices to the customer, and the refunds the shop asked fo
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.core.extensions import Model
@@ -74,6 +74,8 @@ class Payment(Model):
     vbank_holder: Mapped[str | None] = mapped_column(String(100))
     vbank_date: Mapped[datetime | None]
     sandbox: Mapped[bool] = mapped_column(default=False)
+    # 에스크로 (구매안전서비스): its parcel is registered with PortOne when it ships.
+    escrow: Mapped[bool] = mapped_column(default=False, server_default=false())
     started_at: Mapped[datetime | None]
     paid_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]

@@ -149,6 +149,10 @@ class Order(Model):
     shipped_at: Mapped[datetime | None]
     courier: Mapped[Courier | None] = mapped_column(status_enum(Courier))
     invoice_number: Mapped[str | None] = mapped_column(String(20))  # 송장번호, digits only
+    # An escrow payment's parcel as registered with PortOne (shop.payments.escrow): when it
+    # was, or what PortOne said when it was not.
+    escrow_registered_at: Mapped[datetime | None]
+    escrow_error: Mapped[str | None] = mapped_column(String(500))
 
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"

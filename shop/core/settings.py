@@ -63,6 +63,15 @@ DEMO_BUSINESS_INFO = {
     "개인정보보호책임자": "이보안 (privacy@example.com, 예시)",
 }
 
+# Where parcels leave from and returns go back to: the sender of an escrow shipment
+# registration (KG이니시스 requires each field) and the 반품지 shown to customers.
+DEMO_SHIPPING_ORIGIN = {
+    "이름": "온담 리빙 물류센터 (예시)",
+    "전화": "02-000-0000",
+    "주소": "서울특별시 강남구 테헤란로 000 (예시 주소)",
+    "우편번호": "06236",
+}
+
 SETTINGS = (
     from_env("SECRET_KEY", UNSET),  # unset: instance/secret_key in local development only
     from_env("SHOP_NAME", "온담 리빙"),
@@ -78,6 +87,7 @@ SETTINGS = (
     # 사업자 정보 shown in every page's footer (전자상거래법 제10조). Demo values: replace
     # them all in instance/config.py before opening the shop.
     instance_only("BUSINESS_INFO", DEMO_BUSINESS_INFO),
+    instance_only("SHIPPING_ORIGIN", DEMO_SHIPPING_ORIGIN),
     instance_only("SHIPPING_FEE", 3000),
     instance_only("FREE_SHIPPING_FROM", 50000),
     instance_only("PAY_METHODS", ("card", "trans", "vbank", "phone", "kakaopay", "paypal")),

@@ -113,6 +113,19 @@ class PortOne:
         body = {"merchant_uid": merchant_uid, "amount": amount, "currency": currency}
         return self._call("POST", "/payments/prepare", json=body)
 
+    def register_escrow_shipment(self, imp_uid: str, shipment: dict[str, Any]) -> dict[str, Any]:
+        """Tell PortOne an escrow payment's parcel left: `shipment` is the spec's body (sender,
+        receiver, logis); a second registration of the same payment is refused (409)."""
+        return self._call("POST", "/escrows/logis/" + quote(imp_uid, safe=""), json=shipment)
+
+    def update_escrow_shipment(self, imp_uid: str, shipment: dict[str, Any]) -> dict[str, Any]:
+        """Replace what is registered for an escrow payment's parcel (409 when nothing is)."""
+        return self._call("PUT", "/escrows/logis/" + quote(imp_uid, safe=""), json=shipment)
+
+    def escrow_shipment(self, imp_uid: str) -> dict[str, Any]:
+        """What PortOne has registered for the parcel (409 when nothing is)."""
+        return self._call("GET", "/escrows/logis/" + quote(imp_uid, safe=""))
+
     def _call(self, method: str, path: str, **kwargs) -> Any:
         response = self._send(
             method, path, headers={"Authorization": self._access_token()}, **kwargs

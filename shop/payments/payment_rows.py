@@ -97,6 +97,7 @@ def _payment_row(order: Order, fetched: dict[str, Any]) -> dict[str, Any]:
         "card_quota": fetched.get("card_quota") or 0,
         "currency": fetched["currency"],
         "sandbox": bool(fetched.get("sandbox")),
+        "escrow": bool(fetched.get("escrow")),
         "fetched_at": datetime.now(UTC),
     }
 

@@ -1,7 +1,8 @@
 """Reconciliation: orders the gateway may have moved without telling us (a lost callback and
 a lost webhook, a late approval, a virtual account past its due date, a cancel made in
-PortOne's console whose webhook was lost) are synced again, and stock held by the confirm
-process for a payment that never came is given back.
+PortOne's console whose webhook was lost) are synced again, stock held by the confirm
+process for a payment that never came is given back, and escrow parcels that left without
+PortOne registering them are registered.
 
 Every payment PortOne lists for an order goes through the one sync, so running this from
 cron on every host at once, or twice in a row, is safe: a second run changes nothing.
@@ -16,6 +17,7 @@ from shop.core.extensions import db
 from shop.core.ledger import EventSource, Payment
 from shop.core.models import Order, OrderStatus, PaymentStatus
 from shop.payments.confirm import release_expired_holds
+from shop.payments.escrow import Attempt, Registration, register_shipment, unregistered_shipments
 from shop.payments.gateway import GatewayError, PortOne
 from shop.payments.outcomes import Outcome
 from shop.payments.sync import sync_listing
@@ -34,10 +36,16 @@ class Checked:
     before: OrderStatus | None
     after: OrderStatus | None  # None: the gateway could not be asked
     released_stock: bool = False  # a confirm process hold nobody paid for went back
+    escrow: Attempt | None = None  # the registration of its escrow parcel, when one was tried
 
     @property
     def changed(self) -> bool:
         return self.after is not None and self.after != self.before
+
+    @property
+    def failed(self) -> bool:
+        unregistered = self.escrow is not None and self.escrow.outcome is Registration.FAILED
+        return self.after is None or unregistered
 
 
 def unsettled_orders(older_than: timedelta) -> list[tuple[str, OrderStatus]]:
@@ -63,7 +71,17 @@ def reconcile(gateway: PortOne, older_than: timedelta) -> list[Checked]:
         check(gateway, merchant_uid, status)
         for merchant_uid, status in unsettled_orders(older_than)
     ]
-    return checked + cancellations(gateway, CANCELS_LOOKED_AT)
+    checked += cancellations(gateway, CANCELS_LOOKED_AT)
+    return checked + [
+        registered(gateway, merchant_uid) for merchant_uid in unregistered_shipments()
+    ]
+
+
+def registered(gateway: PortOne, merchant_uid: str) -> Checked:
+    attempt = register_shipment(gateway, merchant_uid, EventSource.RECONCILE)
+    status = status_of(merchant_uid)
+    tried = attempt if attempt.outcome is not Registration.NOTHING else None
+    return Checked(merchant_uid, status, status, escrow=tried)
 
 
 def released(merchant_uid: str) -> Checked:
