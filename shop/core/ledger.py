@@ -46,6 +46,8 @@ class NoticeKind(enum.StrEnum):
     DEPOSIT_RECEIVED = "deposit_received"
     REFUNDED = "refunded"
     CANCELLED = "cancelled"
+    SHIPPED = "shipped"  # the goods left (shop.core.fulfilment's 배송중)
+    DELIVERED = "delivered"
 
 
 class Payment(Model):

@@ -18,8 +18,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from shop.core.couriers import Courier
 from shop.core.extensions import db
 from shop.core.fulfilment import Fulfilment, may_move
-from shop.core.ledger import EventSource, PaymentEvent, Refund
+from shop.core.ledger import EventSource, NoticeKind, PaymentEvent, Refund
 from shop.core.models import Order, OrderStatus
+from shop.notices.queue import queue_notice
 from shop.payments.events import new_event
 from shop.payments.refunds import IN_FLIGHT
 from shop.payments.states import HOLDS_MONEY
@@ -31,6 +32,8 @@ NEEDS: dict[Fulfilment, frozenset[OrderStatus]] = dict.fromkeys(
     (F.PREPARING, F.SHIPPING, F.CONFIRMED, F.RETURN_REQUESTED, F.RETURN_APPROVED, F.RETURNED),
     HOLDS_MONEY,
 ) | {F.RETURN_REFUNDED: frozenset({OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED})}
+# The moves the customer is told of by e-mail, queued in the move's transaction.
+TOLD = {F.SHIPPING: NoticeKind.SHIPPED, F.DELIVERED: NoticeKind.DELIVERED}
 
 
 class Refusal(enum.Enum):
@@ -65,6 +68,8 @@ def advance(
         refusal = Refusal.NOT_ALLOWED
     if refusal is None:
         db.session.add(move_event(order, before, source, note))
+        if target in TOLD:
+            queue_notice(order, TOLD[target])
     return refusal
 
 
