@@ -123,21 +123,21 @@ def measure_shop(database, settings: Settings, scratch: Path, first: bool) -> Sh
         measures = shop_requests(server.url, pending, pending_uid, owner, paid)
         for key, what in THROUGHPUT.items():
             progress(f"{database.kind}: {what}")
-            shop.small[key] = attempt(what, measures[key], settings, shop.payments.failures)
+            shop.small[key] = attempt(what, measures[key], settings, shop.failures)
         if first:
             progress("gateway calls, front-end weight")
             calls = gateway_calls.GatewayLog(gateway_log)
-            shop.payments.gateway = attempt(
+            shop.gateway = attempt(
                 "gateway calls",
                 lambda s: gateway_calls.measure(server.url, calls, s.verifications),
                 settings,
-                shop.payments.failures,
+                shop.failures,
             )
             shop.weight = attempt(
                 "front-end weight",
                 lambda s: weight.pay_page(pending, pending_uid),
                 settings,
-                shop.payments.failures,
+                shop.failures,
             )
         progress(f"{database.kind}: seeding {settings.large_orders:,} orders")
         seeding.add_orders(engine, settings.large_orders)
@@ -145,12 +145,12 @@ def measure_shop(database, settings: Settings, scratch: Path, first: bool) -> Sh
         for key in SCALED:
             what = f"{THROUGHPUT[key]} at {settings.large_orders:,} orders"
             progress(f"{database.kind}: {what}")
-            shop.large[key] = attempt(what, measures[key], settings, shop.payments.failures)
+            shop.large[key] = attempt(what, measures[key], settings, shop.failures)
         seeding.add_products(engine, settings.many_products)
         seeding.analyze(engine)
         what = f"GET / with {settings.many_products:,} products"
         progress(f"{database.kind}: {what}")
-        shop.large["home"] = attempt(what, measures["home"], settings, shop.payments.failures)
+        shop.large["home"] = attempt(what, measures["home"], settings, shop.failures)
     engine.dispose()
     return shop
 
@@ -209,7 +209,7 @@ def print_report(settings, bare, bare_one_by_one, shops: list[Shop], notes, load
     if shops and not isinstance(shops[0].weight, report.Failed):
         print(report.weight(shops[0].weight))
     for shop in shops:
-        for reason in shop.payments.failures:
+        for reason in shop.failures:
             print(f"\n{shop.core.database.kind}: failed: {reason}")
     for note in notes:
         print("\n" + note)

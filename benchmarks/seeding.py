@@ -290,7 +290,7 @@ def events_for(generator, status, merchant_uid, payments, created) -> list[dict]
     return rows
 
 
-# What the shop records as a claim's outcome (shop.payments.sync.Outcome), by source or payment status.
+# What the shop records as a claim's outcome (shop.payments.outcomes.Outcome), by source or payment status.
 OUTCOMES = {
     "confirm": "confirmed",
     "ready": "vbank_issued",

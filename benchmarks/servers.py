@@ -10,7 +10,8 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG = Path(__file__).with_name("gunicorn.conf.py")
+CONFIG = Path(__file__).with_name("gunicorn.conf.py")  # sync workers, no access log
+SHOP_CONFIG = ROOT / "gunicorn.conf.py"  # the README's: threads beside the workers
 START_SECONDS = 60
 
 
@@ -18,8 +19,16 @@ class Server:
     """`target` is gunicorn's module:app; `environment` replaces this process's entirely. The
     server listens at its SHOP_URL when it has one (the shop must know its own address)."""
 
-    def __init__(self, target: str, environment: dict[str, str], workers: int, log: Path):
+    def __init__(
+        self,
+        target: str,
+        environment: dict[str, str],
+        workers: int,
+        log: Path,
+        config: Path = CONFIG,
+    ):
         self.target, self.environment, self.workers, self.log = target, environment, workers, log
+        self.config = config
         self.url = environment.get("SHOP_URL") or f"http://127.0.0.1:{free_port()}"
         self.process: subprocess.Popen | None = None
 
@@ -29,7 +38,7 @@ class Server:
             "-m",
             "gunicorn",
             "--config",
-            str(CONFIG),
+            str(self.config),
             "--workers",
             str(self.workers),
             "--bind",

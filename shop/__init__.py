@@ -91,6 +91,7 @@ def connect_gateway(app: Flask) -> PortOne:
         app.config["IMP_SECRET"],
         session=session,
         timeout=app.config["PORTONE_TIMEOUT"],
+        budget=app.config["PORTONE_CONCURRENCY"],
     )
 
 

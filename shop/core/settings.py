@@ -110,6 +110,11 @@ SETTINGS = (
     # A customer waiting on a verification sees "확인 중" after this, rather than after the
     # full read timeout; the webhook and reconciliation settle the payment later.
     instance_only("PORTONE_CUSTOMER_WAIT", 3),
+    # How many of a process's requests a customer or PortOne waits on (verifications,
+    # confirm_url, webhooks) may wait on PortOne at once; the next answers "확인 중" (or 503
+    # to a webhook) at once. Keep it below GUNICORN_THREADS so that pages stay served while
+    # PortOne is slow. 0: no limit.
+    from_env("PORTONE_CONCURRENCY", 2, count),
     from_env("SANDBOX_DATABASE", InInstance("sandbox.sqlite3")),
     instance_only("SANDBOX_MERCHANT_CODE", "imp00000000"),
     instance_only("SANDBOX_IMP_KEY", "sandbox_key"),

@@ -13,6 +13,9 @@ import requests
 TOKEN_MARGIN = 60  # seconds before expiry when a cached token is no longer used
 # A read timeout shorter than the client's, for calls a customer is waiting on (patience()).
 _patience: ContextVar[float | None] = ContextVar("patience", default=None)
+# Set inside rationed(): the calls share the process's budget of calls waiting on PortOne.
+_rationed: ContextVar[bool] = ContextVar("rationed", default=False)
+BUSY = "PortOne의 응답을 기다리는 요청이 많아 지금은 확인하지 못했습니다."
 
 
 class GatewayError(Exception):
@@ -47,6 +50,7 @@ class PortOne:
         session: requests.Session | None = None,
         timeout: tuple[float, float] = (3.05, 10),
         clock: Callable[[], float] = time.time,
+        budget: int = 0,
     ):
         self.base_url = base_url.rstrip("/")
         self._credentials = {"imp_key": imp_key, "imp_secret": imp_secret}
@@ -56,6 +60,8 @@ class PortOne:
         self._token: str | None = None
         self._token_good_until = 0.0
         self._lock = threading.Lock()
+        # 0: no budget. Else at most `budget` rationed calls of this process wait on PortOne.
+        self._budget = threading.BoundedSemaphore(budget) if budget else None
 
     def __repr__(self) -> str:
         return f"<PortOne {self.base_url}>"  # never the credentials or the token
@@ -127,6 +133,10 @@ class PortOne:
         return self._call("GET", "/escrows/logis/" + quote(imp_uid, safe=""))
 
     def _call(self, method: str, path: str, **kwargs) -> Any:
+        with self._slot():
+            return self._answered(method, path, **kwargs)
+
+    def _answered(self, method: str, path: str, **kwargs) -> Any:
         response = self._send(
             method, path, headers={"Authorization": self._access_token()}, **kwargs
         )
@@ -158,6 +168,31 @@ class PortOne:
             yield
         finally:
             _patience.reset(token)
+
+    @contextmanager
+    def rationed(self) -> Iterator[None]:
+        """Calls made inside (in this context only) take a slot of the budget, or fail at once
+        as unavailable when every slot is taken: a slow PortOne then holds at most `budget`
+        threads of the process, and the rest serve the pages that need no gateway. (Waiting
+        even a quarter second for a slot let 32 customers starve the pages again.)"""
+        token = _rationed.set(True)
+        try:
+            yield
+        finally:
+            _rationed.reset(token)
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        """The whole call (its token too): a thread waiting on the token lock holds a slot."""
+        if self._budget is None or not _rationed.get():
+            yield
+            return
+        if not self._budget.acquire(blocking=False):
+            raise GatewayError(BUSY)
+        try:
+            yield
+        finally:
+            self._budget.release()
 
     def _timeout(self) -> tuple[float, float]:
         connect, read = self.timeout

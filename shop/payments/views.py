@@ -1,5 +1,7 @@
 """Where the browser and PortOne report a payment; every route here only asks for a sync."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
@@ -54,8 +56,12 @@ def gateway():
     return current_app.extensions["portone"]
 
 
-def customer_waiting():
-    return gateway().patience(current_app.config["PORTONE_CUSTOMER_WAIT"])
+@contextmanager
+def customer_waiting() -> Iterator[None]:
+    """A customer waits: within the process's budget, and not past PORTONE_CUSTOMER_WAIT."""
+    portone = gateway()
+    with portone.rationed(), portone.patience(current_app.config["PORTONE_CUSTOMER_WAIT"]):
+        yield
 
 
 @bp.post("/complete")
@@ -184,9 +190,10 @@ def webhook():
         return answer_error("imp_uid가 필요합니다 (JSON 또는 form).")
     merchant_uid = body.get("merchant_uid")
     claimed = merchant_uid if isinstance(merchant_uid, str) and merchant_uid else None
-    result = sync_payment(
-        gateway(), imp_uid, EventSource.WEBHOOK, claimed, claim=webhook_note(body)
-    )
+    with gateway().rationed():  # when the budget is spent: 503 at once, PortOne retries
+        result = sync_payment(
+            gateway(), imp_uid, EventSource.WEBHOOK, claimed, claim=webhook_note(body)
+        )
     if result.outcome == Outcome.UNAVAILABLE:
         return jsonify(status="retry", message=result.detail), 503
     return jsonify(status="ok", outcome=result.outcome.value), 200

@@ -20,7 +20,7 @@ from tests.concurrency_helpers import (
     Rounds,
     fetch_history,
 )
-from tests.conftest import DATABASES
+from tests.conftest import DATABASES, checked, make_app
 from tests.invariants import broken_promises
 
 # Every test here is rounds of racing threads: 3 to 14 s each on two cores.
@@ -31,6 +31,13 @@ CARD_ROUNDS = 70
 VBANK_ROUNDS = 20
 DEPOSIT_RACE_ROUNDS = 10
 DEPOSIT_RACE_DELIVERIES = 11
+
+
+@pytest.fixture
+def app(request, tmp_path):
+    """Deliveries unrationed: dozens at once in one process, each asking PortOne (the budget
+    of tests/payments/test_gateway_budget.py would answer most of them "확인 중")."""
+    yield from checked(make_app(tmp_path, request.param, PORTONE_CONCURRENCY=0))
 
 
 def rounds(app, shopper, label: str) -> Rounds:

@@ -53,6 +53,8 @@ def server_environment(app, url: str) -> dict[str, str]:
         "PAYMENT_MODE": "sandbox",
         # Hundreds of deliveries from one address in a minute: far past any customer's limits.
         "RATELIMIT_ENABLED": "0",
+        # Each delivery must reach PortOne, however many a worker holds at once.
+        "PORTONE_CONCURRENCY": "0",
     }
 
 
