@@ -15,8 +15,8 @@ from shop.core.extensions import db
 from shop.core.ledger import RefundCause
 from shop.core.models import Product
 from shop.notices.outbox import send_due_notices
+from shop.payments import cash_receipts, escrow
 from shop.payments.cancellation import refund
-from shop.payments.escrow import Attempt
 from shop.payments.reconcile import reconcile
 from shop.payments.refunds import RefundRefused
 from shop.storefront.demo import DEMO_PRODUCTS
@@ -61,8 +61,9 @@ def reconcile_command(older_than: int) -> None:
             click.echo(f"{item.merchant_uid}: {before} → {item.after.label}")
         if item.released_stock:
             click.echo(f"{item.merchant_uid}: 결제되지 않은 재고 확보를 풀었습니다")
-        if item.escrow is not None:
-            click.echo(f"{item.merchant_uid}: {escrow_line(item.escrow)}")
+        for attempt in (item.escrow, *item.receipts):
+            if attempt is not None:
+                click.echo(f"{item.merchant_uid}: {attempt_line(attempt)}")
     failed = sum(item.failed for item in checked)
     changed = sum(item.changed for item in checked)
     click.echo(f"주문 {len(checked)}건 확인, {changed}건 변경, {failed}건 확인 실패.")
@@ -70,7 +71,7 @@ def reconcile_command(older_than: int) -> None:
         sys.exit(1)
 
 
-def escrow_line(attempt: Attempt) -> str:
+def attempt_line(attempt: escrow.Attempt | cash_receipts.Attempt) -> str:
     if attempt.error:
         return f"{attempt.outcome.label} ({attempt.error})"
     return attempt.outcome.label

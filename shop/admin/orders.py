@@ -16,6 +16,7 @@ from shop.core.models import SEOUL, Order, OrderStatus
 from shop.core.phones import SEPARATORS, dialled
 from shop.core.queries import find_order
 from shop.payments.escrow import awaiting
+from shop.payments.receipt_rules import owed
 from shop.payments.refunds import refund_source
 from shop.payments.shipments import open_moves
 
@@ -133,6 +134,7 @@ def render_order(order: Order, form: RefundForm | None = None, ship_form: ShipFo
         ship_form=ship_form or ShipForm(formdata=None),
         moves=[move for move in open_moves(order) if move in OPERATOR_MOVES],
         escrow_due=awaiting(order) is not None,
+        receipt_due=owed(order),
         button_words=BUTTON_WORDS,
         events=timeline.events_of(order),
         notices=notices_of(order),

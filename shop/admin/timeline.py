@@ -10,6 +10,7 @@ from shop.core.extensions import db
 from shop.core.fulfilment import Fulfilment
 from shop.core.ledger import EventSource, NoticeKind, PaymentEvent, RefundCause
 from shop.core.models import Order, OrderStatus, PaymentStatus
+from shop.payments.cash_receipts import Receipting
 from shop.payments.escrow import Registration
 
 SOURCES = {
@@ -42,6 +43,7 @@ OUTCOMES = {
     "requested": "요청 처리",
 } | {state.event_outcome: f"배송 상태: {state.label}" for state in Fulfilment}
 OUTCOMES |= {attempt.value: attempt.label for attempt in Registration}
+OUTCOMES |= {attempt.value: attempt.label for attempt in Receipting}
 GATEWAY_STATUSES = {
     PaymentStatus.READY: "대기",
     PaymentStatus.PAID: "결제됨",
@@ -70,6 +72,9 @@ NOTICE_KINDS = {
     NoticeKind.DEPOSIT_RECEIVED: "입금 확인",
     NoticeKind.REFUNDED: "환불 안내",
     NoticeKind.CANCELLED: "주문 취소",
+    NoticeKind.CASH_RECEIPT_ISSUED: "현금영수증 발급",
+    NoticeKind.SHIPPED: "배송 시작",
+    NoticeKind.DELIVERED: "배송 완료",
 }
 
 

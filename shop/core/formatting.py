@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask import Flask
 
+from shop.core.cash_receipts import masked
 from shop.core.models import SEOUL, as_utc
 from shop.core.phones import phone
 
@@ -148,3 +149,4 @@ def register_filters(app: Flask) -> None:
         phone,
     ):
         app.add_template_filter(template_filter)
+    app.add_template_filter(masked, "masked_receipt_number")

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.core.cash_receipts import ReceiptPurpose
 from shop.core.extensions import Model
 from shop.core.models import Order, PaymentStatus, status_enum, utcnow
 
@@ -48,6 +49,7 @@ class NoticeKind(enum.StrEnum):
     CANCELLED = "cancelled"
     SHIPPED = "shipped"  # the goods left (shop.core.fulfilment's 배송중)
     DELIVERED = "delivered"
+    CASH_RECEIPT_ISSUED = "cash_receipt_issued"  # once for each receipt issued
 
 
 class Payment(Model):
@@ -78,6 +80,8 @@ class Payment(Model):
     sandbox: Mapped[bool] = mapped_column(default=False)
     # 에스크로 (구매안전서비스): its parcel is registered with PortOne when it ships.
     escrow: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # PortOne's cash_receipt_issued: a receipt is in force, the shop's or one the PG issued.
+    cash_receipt_issued: Mapped[bool] = mapped_column(default=False, server_default=false())
     started_at: Mapped[datetime | None]
     paid_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
@@ -177,3 +181,24 @@ class Refund(Model):
 
     def __repr__(self) -> str:
         return f"<Refund {self.imp_uid} {self.amount}원 {self.state.value}>"
+
+
+class CashReceipt(Model):
+    """The 현금영수증 of a cash payment as the shop asked PortOne for it
+    (shop.payments.cash_receipts): what is in force now, or what PortOne said when it was not."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    imp_uid: Mapped[str] = mapped_column(String(40), unique=True)
+    purpose: Mapped[ReceiptPurpose] = mapped_column(status_enum(ReceiptPurpose))
+    identifier: Mapped[str] = mapped_column(String(20))  # digits; NTS_NUMBER when 자진발급
+    in_force: Mapped[bool] = mapped_column(default=False)
+    amount: Mapped[int | None]  # what the receipt in force (or the last one) is for
+    apply_num: Mapped[str | None] = mapped_column(String(30))  # 국세청 승인번호
+    receipt_url: Mapped[str | None] = mapped_column(String(500))
+    issued_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(500))  # the last attempt's failure
+
+    def __repr__(self) -> str:
+        return f"<CashReceipt {self.imp_uid} {self.amount}원 in_force={self.in_force}>"

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.core.cash_receipts import ReceiptPurpose
 from shop.core.couriers import Courier
 from shop.core.extensions import Model
 from shop.core.fulfilment import Fulfilment
@@ -153,6 +154,9 @@ class Order(Model):
     # was, or what PortOne said when it was not.
     escrow_registered_at: Mapped[datetime | None]
     escrow_error: Mapped[str | None] = mapped_column(String(500))
+    # 현금영수증 as asked for on the 주문서 (None: not a cash method); its receipts: ledger.
+    cash_receipt_purpose: Mapped[ReceiptPurpose | None] = mapped_column(status_enum(ReceiptPurpose))
+    cash_receipt_number: Mapped[str | None] = mapped_column(String(20))  # digits only
 
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"

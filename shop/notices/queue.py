@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from shop.core.database import insert_once
 from shop.core.extensions import db
-from shop.core.ledger import Notice, NoticeKind, Refund
+from shop.core.ledger import CashReceipt, Notice, NoticeKind, Refund
 from shop.core.models import Order
 from shop.notices.sender import wake_after_commit
-from shop.notices.texts import NOTICE_TEXTS, SubjectAndBody, refund_letter
+from shop.notices.texts import NOTICE_TEXTS, SubjectAndBody, receipt_letter, refund_letter
 
 
 def queue_notice(order: Order, kind: NoticeKind) -> None:
@@ -29,6 +29,13 @@ def queue_refund_notice(order: Order, refund: Refund, paid: int) -> None:
     """A refund that went through: what came back this time, of the `paid` payment."""
     letter = partial(refund_letter, order, refund, paid)
     _queue_once(order, NoticeKind.REFUNDED, f"refund:{refund.id}", letter, refund_id=refund.id)
+
+
+def queue_receipt_notice(order: Order, receipt: CashReceipt) -> None:
+    """현금영수증 발급: once for each receipt (one issued again after a partial refund has a
+    승인번호 of its own)."""
+    key = f"cash_receipt:{receipt.apply_num or receipt.imp_uid}"[:40]
+    _queue_once(order, NoticeKind.CASH_RECEIPT_ISSUED, key, partial(receipt_letter, order, receipt))
 
 
 def _queue_once(

@@ -6,8 +6,9 @@ page. A notice never carries a refund account, a card number or anything secret:
 through servers the shop does not control.
 """
 
+from shop.core.cash_receipts import masked
 from shop.core.formatting import seoul_time, won
-from shop.core.ledger import NoticeKind, Refund, RefundCause
+from shop.core.ledger import CashReceipt, NoticeKind, Refund, RefundCause
 from shop.core.models import Order
 from shop.notices.goods_texts import GOODS_TEXTS
 from shop.notices.letters import SubjectAndBody, letter
@@ -98,6 +99,20 @@ def _all_back(paid: int) -> str:
 def _why(refund: Refund) -> list[str]:
     """The reason, but an operator's: it goes to PortOne and may be a note for colleagues."""
     return [] if refund.cause == RefundCause.OPERATOR else [f"환불 사유: {refund.reason}"]
+
+
+def receipt_letter(order: Order, receipt: CashReceipt) -> SubjectAndBody:
+    """현금영수증 발급: for what, to which number (masked), and where to see it."""
+    lines = [
+        f"{won(receipt.amount or 0)} 현금영수증이 발급되었습니다.",
+        f"용도: {receipt.purpose.label}",
+        f"발급 번호: {masked(receipt.identifier)}",
+        f"승인번호: {receipt.apply_num or '-'}",
+    ]
+    if receipt.receipt_url:
+        lines.append(f"현금영수증 보기: {receipt.receipt_url}")
+    subject = f"[현금영수증 발급] {order.name} 현금영수증이 발급되었습니다"
+    return subject, letter(order, "\n".join(lines))
 
 
 def _cancelled(order: Order) -> SubjectAndBody:

@@ -132,6 +132,19 @@ class PortOne:
         """What PortOne has registered for the parcel (409 when nothing is)."""
         return self._call("GET", "/escrows/logis/" + quote(imp_uid, safe=""))
 
+    def issue_receipt(self, imp_uid: str, holder: dict[str, str]) -> dict[str, Any]:
+        """현금영수증 for what is left of a cash payment; `holder` is the spec's identifier,
+        identifier_type, type and buyer_*. A second one while one is in force: 400."""
+        return self._call("POST", "/receipts/" + quote(imp_uid, safe=""), json=holder)
+
+    def revoke_receipt(self, imp_uid: str) -> dict[str, Any]:
+        """Cancel the receipt issued through PortOne (400 when none was)."""
+        return self._call("DELETE", "/receipts/" + quote(imp_uid, safe=""))
+
+    def receipt(self, imp_uid: str) -> dict[str, Any]:
+        """The payment's receipt, in force or cancelled (404 when none was issued)."""
+        return self._call("GET", "/receipts/" + quote(imp_uid, safe=""))
+
     def _call(self, method: str, path: str, **kwargs) -> Any:
         with self._slot():
             return self._answered(method, path, **kwargs)

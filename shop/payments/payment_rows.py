@@ -98,6 +98,7 @@ def _payment_row(order: Order, fetched: dict[str, Any]) -> dict[str, Any]:
         "currency": fetched["currency"],
         "sandbox": bool(fetched.get("sandbox")),
         "escrow": bool(fetched.get("escrow")),
+        "cash_receipt_issued": bool(fetched.get("cash_receipt_issued")),
         "fetched_at": datetime.now(UTC),
     }
 

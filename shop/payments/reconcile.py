@@ -1,8 +1,9 @@
 """Reconciliation: orders the gateway may have moved without telling us (a lost callback and
 a lost webhook, a late approval, a virtual account past its due date, a cancel made in
 PortOne's console whose webhook was lost) are synced again, stock held by the confirm
-process for a payment that never came is given back, and escrow parcels that left without
-PortOne registering them are registered.
+process for a payment that never came is given back, escrow parcels that left without
+PortOne registering them are registered, and cash receipts PortOne refused or did not answer
+for are asked for again (shop.payments.cash_receipts).
 
 Every payment PortOne lists for an order goes through the one sync, so running this from
 cron on every host at once, or twice in a row, is safe: a second run changes nothing.
@@ -16,10 +17,12 @@ from sqlalchemy import select
 from shop.core.extensions import db
 from shop.core.ledger import EventSource, Payment
 from shop.core.models import Order, OrderStatus, PaymentStatus
+from shop.payments import cash_receipts
 from shop.payments.confirm import release_expired_holds
 from shop.payments.escrow import Attempt, Registration, register_shipment, unregistered_shipments
 from shop.payments.gateway import GatewayError, PortOne
 from shop.payments.outcomes import Outcome
+from shop.payments.receipt_rules import unsettled_receipts
 from shop.payments.sync import sync_listing
 
 UNSETTLED = (
@@ -37,6 +40,7 @@ class Checked:
     after: OrderStatus | None  # None: the gateway could not be asked
     released_stock: bool = False  # a confirm process hold nobody paid for went back
     escrow: Attempt | None = None  # the registration of its escrow parcel, when one was tried
+    receipts: tuple[cash_receipts.Attempt, ...] = ()  # its cash receipt's requests
 
     @property
     def changed(self) -> bool:
@@ -45,7 +49,8 @@ class Checked:
     @property
     def failed(self) -> bool:
         unregistered = self.escrow is not None and self.escrow.outcome is Registration.FAILED
-        return self.after is None or unregistered
+        refused = any(a.outcome is cash_receipts.Receipting.FAILED for a in self.receipts)
+        return self.after is None or unregistered or refused
 
 
 def unsettled_orders(older_than: timedelta) -> list[tuple[str, OrderStatus]]:
@@ -72,9 +77,14 @@ def reconcile(gateway: PortOne, older_than: timedelta) -> list[Checked]:
         for merchant_uid, status in unsettled_orders(older_than)
     ]
     checked += cancellations(gateway, CANCELS_LOOKED_AT)
-    return checked + [
-        registered(gateway, merchant_uid) for merchant_uid in unregistered_shipments()
-    ]
+    checked += [registered(gateway, merchant_uid) for merchant_uid in unregistered_shipments()]
+    return checked + [receipted(gateway, merchant_uid) for merchant_uid in unsettled_receipts()]
+
+
+def receipted(gateway: PortOne, merchant_uid: str) -> Checked:
+    attempts = cash_receipts.settle_receipt(gateway, merchant_uid, EventSource.RECONCILE)
+    status = status_of(merchant_uid)
+    return Checked(merchant_uid, status, status, receipts=tuple(attempts))
 
 
 def registered(gateway: PortOne, merchant_uid: str) -> Checked:

@@ -22,6 +22,7 @@ from shop.core.extensions import db
 from shop.core.ledger import EventSource, Payment, PaymentEvent, Refund
 from shop.core.models import Order, PaymentStatus
 from shop.payments import refunds
+from shop.payments.cash_receipts import is_cash, settle_receipt
 from shop.payments.events import DATABASE_TROUBLE, new_event, record_claim
 from shop.payments.gateway import GatewayError, PortOne
 from shop.payments.methods import providers
@@ -87,6 +88,7 @@ def _settle(
     claimed: str | None,
     listing: list[dict[str, Any]] | None = None,
 ) -> SyncResult:
+    source = EventSource(event.source)  # read now: the commit below expires the event
     try:
         fetched = checked_payment(fetch())
         others = _fresh_others(gateway, fetched) if listing is None else listing
@@ -105,7 +107,10 @@ def _settle(
         return record_claim(event, SyncResult(Outcome.UNAVAILABLE, detail=DATABASE_TROUBLE))
     if result.outcome == Outcome.UNAVAILABLE:
         return result
-    return _latest_about(result, due.carry_out(gateway))
+    followups = due.carry_out(gateway)
+    if result.order is not None and any(map(is_cash, [fetched, *others])):
+        settle_receipt(gateway, fetched["merchant_uid"], source)
+    return _latest_about(result, followups)
 
 
 @dataclass(frozen=True)

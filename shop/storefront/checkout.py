@@ -35,7 +35,8 @@ SOURCES = ("cart", "buy_now")
 REMEMBERED = (
     "buyer_name", "buyer_email", "buyer_tel", "same_as_buyer", "recipient_name",
     "recipient_tel", "buyer_postcode", "buyer_addr", "address_detail", "delivery_memo",
-    "delivery_memo_typed", "pay_method",
+    "delivery_memo_typed", "pay_method", "cash_receipt", "cash_receipt_phone",
+    "cash_receipt_business",
 )  # fmt: skip
 
 

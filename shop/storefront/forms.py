@@ -28,6 +28,7 @@ from wtforms.validators import (
 
 from shop.payments.methods import METHODS, offered
 from shop.storefront.consent import ConsentItem
+from shop.storefront.receipt_fields import CashReceiptFields
 
 MAX_QUANTITY = 99
 
@@ -80,7 +81,7 @@ def consent_field(item: ConsentItem) -> BooleanField:
     )
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(CashReceiptFields, FlaskForm):
     source = HiddenField(default="cart")
     buyer_name = StringField(
         "이름", validators=[DataRequired("이름을 입력해 주세요."), Length(max=50)]

@@ -24,6 +24,7 @@ from shop.core.models import Order, OrderStatus
 from shop.core.queries import find_order
 from shop.payments.cancellation import CANCELLABLE, GOODS_SENT, cancel_order
 from shop.payments.methods import METHODS, offered
+from shop.payments.receipt_rules import receipts_of
 from shop.payments.refunds import RefundRefused, refund_source
 from shop.payments.request_pay import pay_request
 from shop.payments.results import describe, paid_with, payment_shown
@@ -34,6 +35,7 @@ from shop.web.security import private
 from shop.web.signed_links import LIFETIME, LinkExpired, linked_merchant_uid
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
+bp.add_app_template_global(receipts_of, "cash_receipts_of")  # the order and admin pages
 
 # An issued virtual account does not block paying another way; the account is then closed.
 PAYABLE = (OrderStatus.PENDING, OrderStatus.FAILED, OrderStatus.VBANK_ISSUED)

@@ -99,6 +99,7 @@ def fill_in(order: Order, form: CheckoutForm) -> None:
     order.buyer_addr = form.buyer_addr.data.strip()
     order.address_detail = form.address_detail.data.strip()
     order.delivery_memo = form.memo()
+    order.cash_receipt_purpose, order.cash_receipt_number = form.cash_receipt_choice()
     agree_again(order, form)
 
 

@@ -112,6 +112,20 @@ jQuery(function ($) {
   $memo.on("change", showTypedMemo);
   showTypedMemo();
 
+  // 현금영수증: only for the cash methods, with the number its choice asks for.
+  var $receipt = $("#cash-receipt");
+  var cashMethods = ($receipt.data("cash-methods") || "").split(" ");
+  function showReceipt() {
+    var method = $form.find("[name='pay_method']:checked").val();
+    var choice = $form.find("[data-receipt-choice]:checked").val();
+    $receipt.prop("hidden", $.inArray(method, cashMethods) < 0);
+    $receipt.find("[data-receipt-for]").each(function () {
+      $(this).prop("hidden", $(this).data("receipt-for") !== choice);
+    });
+  }
+  $form.on("change", "[name='pay_method'], [data-receipt-choice]", showReceipt);
+  showReceipt();
+
   // Back to a page kept in the browser's memory: the server says what the order became.
   $(window).on("pageshow", function (event) {
     if (event.originalEvent.persisted) { window.location.reload(); }
