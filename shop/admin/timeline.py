@@ -11,6 +11,7 @@ from shop.core.fulfilment import Fulfilment
 from shop.core.ledger import EventSource, NoticeKind, PaymentEvent, RefundCause
 from shop.core.models import Order, OrderStatus, PaymentStatus
 from shop.payments.escrow import Registration
+from shop.payments.escrow_changes import Verdict
 
 SOURCES = {
     EventSource.CALLBACK: "결제창 콜백 (PC)",
@@ -42,6 +43,7 @@ OUTCOMES = {
     "requested": "요청 처리",
 } | {state.event_outcome: f"배송 상태: {state.label}" for state in Fulfilment}
 OUTCOMES |= {attempt.value: attempt.label for attempt in Registration}
+OUTCOMES |= {verdict.value: verdict.label for verdict in Verdict}
 GATEWAY_STATUSES = {
     PaymentStatus.READY: "대기",
     PaymentStatus.PAID: "결제됨",

@@ -153,6 +153,10 @@ class Order(Model):
     # was, or what PortOne said when it was not.
     escrow_registered_at: Mapped[datetime | None]
     escrow_error: Mapped[str | None] = mapped_column(String(500))
+    # 구매거절 as PortOne's escrow webhook reported it (shop.payments.escrow_changes): the order
+    # waits for the operator, who takes the goods back as a return.
+    escrow_denied_at: Mapped[datetime | None]
+    escrow_denied_reason: Mapped[str | None] = mapped_column(String(200))
 
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"

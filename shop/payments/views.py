@@ -11,6 +11,8 @@ from shop.core.ledger import EventSource
 from shop.core.models import Order
 from shop.core.queries import order_named
 from shop.payments.confirm import confirm
+from shop.payments.escrow_changes import Verdict, handle_escrow_change
+from shop.payments.escrow_claims import escrow_change
 from shop.payments.outcomes import Outcome, SyncResult
 from shop.payments.payloads import IMP_UID_SHAPE
 from shop.payments.results import describe
@@ -171,7 +173,8 @@ def webhook_source_listed() -> bool:
 @csrf.exempt  # PortOne cannot send a CSRF token; the body is only a claim, never trusted
 @limiter.limit(limit_setting("RATELIMIT_PORTONE"), exempt_when=webhook_source_listed)
 def webhook():
-    """PortOne's notification (JSON or form): imp_uid, merchant_uid, status, cancellation_id.
+    """PortOne's notification (JSON or form): imp_uid, merchant_uid, status, cancellation_id;
+    or a PG's escrow change (event, extra: shop.payments.escrow_claims).
 
     200 when processed or there is nothing to do; 400 for a malformed body; 503 only when the
     gateway or the database could not be reached, so that PortOne's retry can help.
@@ -184,6 +187,11 @@ def webhook():
         return answer_error("imp_uid가 필요합니다 (JSON 또는 form).")
     merchant_uid = body.get("merchant_uid")
     claimed = merchant_uid if isinstance(merchant_uid, str) and merchant_uid else None
+    if (change := escrow_change(body)) is not None:
+        verdict = handle_escrow_change(gateway(), imp_uid, claimed, change)
+        if verdict is Verdict.UNCHECKED:
+            return jsonify(status="retry", message="PortOne에 확인하지 못했습니다."), 503
+        return jsonify(status="ok", outcome=verdict.value), 200
     result = sync_payment(
         gateway(), imp_uid, EventSource.WEBHOOK, claimed, claim=webhook_note(body)
     )
