@@ -23,6 +23,13 @@ from .console_actions import (
     revoke_account,
 )
 from .current import store
+from .escrow_changes import (
+    EscrowStatus,
+    confirm_purchase,
+    decision_label,
+    deny_purchase,
+    send_as_pg,
+)
 from .payment_page import history, payment_fields
 from .store import ReceiptKind, SandboxStore
 from .store.cancels import is_cancellable
@@ -36,6 +43,9 @@ NOTICES = {
     "resent": "웹훅을 다시 보냅니다.",
     "expired": "입금기한을 지금으로 당겼습니다. 이 계좌로는 더 이상 입금할 수 없습니다.",
     "revoked": "가상계좌 발급을 취소했습니다. 이 계좌로는 더 이상 입금할 수 없습니다. 웹훅은 없습니다.",
+    "escrow-confirmed": "구매자가 구매확인했습니다. 에스크로 상태변경 웹훅(구매확인)을 보냅니다.",
+    "escrow-denied": "구매자가 구매거절했습니다. 에스크로 상태변경 웹훅(구매거절)을 보냅니다.",
+    "escrow-sent": "에스크로 상태변경 웹훅을 보냅니다.",
     "switches": "스위치를 저장했습니다.",
     "switches-cleared": "모든 스위치를 껐습니다.",
     "reset": "결제, 토큰, 사전등록, 배송정보, 현금영수증, 웹훅 로그, 스위치를 모두 지웠습니다.",
@@ -94,6 +104,21 @@ def expire(imp_uid: str) -> ResponseReturnValue:
 @bp.post("/dashboard/payments/<imp_uid>/revoke")
 def revoke(imp_uid: str) -> ResponseReturnValue:
     return act(imp_uid, "revoked", revoke_account)
+
+
+@bp.post("/dashboard/payments/<imp_uid>/escrow/confirm")
+def escrow_confirm(imp_uid: str) -> ResponseReturnValue:
+    return act(imp_uid, "escrow-confirmed", confirm_purchase)
+
+
+@bp.post("/dashboard/payments/<imp_uid>/escrow/deny")
+def escrow_deny(imp_uid: str) -> ResponseReturnValue:
+    return act(imp_uid, "escrow-denied", deny_purchase)
+
+
+@bp.post("/dashboard/payments/<imp_uid>/escrow/webhook")
+def escrow_webhook(imp_uid: str) -> ResponseReturnValue:
+    return act(imp_uid, "escrow-sent", send_as_pg)
 
 
 @bp.get("/dashboard/webhooks")
@@ -160,6 +185,7 @@ def reset() -> ResponseReturnValue:
 
 def show_payment(imp_uid: str, refusal: str | None = None, status: int = 200) -> tuple[str, int]:
     payment, checkout = store().payment_and_checkout(imp_uid) or abort(404)
+    logis = store().logis(imp_uid)
     page = render_template(
         "sandbox/dashboard/payment.html",
         payment=payment,
@@ -167,7 +193,9 @@ def show_payment(imp_uid: str, refusal: str | None = None, status: int = 200) ->
         fields=payment_fields(payment),
         history=history(payment, checkout),
         deliveries=webhooks.deliveries(store(), imp_uid),
-        logis=store().logis(imp_uid),
+        logis=logis,
+        decision=decision_label(logis),
+        escrow_statuses=list(EscrowStatus),
         cash_receipt=store().receipt(ReceiptKind.PAYMENT, imp_uid),
         account_open=account_problem(payment, store().now()) is None,
         cancellable=is_cancellable(payment),

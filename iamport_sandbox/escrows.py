@@ -12,8 +12,8 @@ registered (the spec's text for that one: REGISTRATION_NOT_FOUND).
 The sandbox's guesses, none of them documented: the other texts; a payment must be an escrow
 payment that is paid or partly cancelled; `company` is any courier code (PortOne's code table is
 not in the spec); a form body names nested fields as `sender[name]`; a change keeps the first
-registration's applied_at; a payment cancelled in part still ships what is left; no webhook follows (KG이니시스's Inicis.Escrow.Changed reports the
-buyer's decision, which the sandbox does not play).
+registration's applied_at (and the buyer's decision, which no answer shows: escrow_changes.py);
+a payment cancelled in part still ships what is left; no webhook follows a registration.
 """
 
 from collections.abc import Mapping
@@ -34,6 +34,7 @@ REGISTERING_PGS = frozenset(
 )
 CHANGING_PGS = REGISTERING_PGS - {"kcp", "nice_v2"}
 LOGIS_FIELDS = ("company", "invoice", "sent_at")  # EscrowLogisInfoAnnotation's required
+KEPT_ON_CHANGE = ("applied_at", "decision")
 # What the spec's x-portone-per-pg marks required, by PG and part of the body.
 INICIS_PERSON = ("name", "tel", "addr", "postcode")
 SMARTRO_PERSON = ("name", "tel", "postcode", "formed_address")
@@ -96,8 +97,9 @@ def save(imp_uid: str, action: Action) -> dict:
             raise Refusal(PAYMENT_NOT_FOUND, 404)
         refuse_unfit(payment, registered, action)
         shipping = requested_shipping(fields, payment["pg_provider"])
-        applied_at = registered["applied_at"] if registered else store().now()
-        return shipping | {"applied_at": applied_at, "updated_at": store().now()}
+        before = registered or {}
+        kept = {key: before[key] for key in KEPT_ON_CHANGE if key in before}
+        return shipping | {"applied_at": store().now(), "updated_at": store().now()} | kept
 
     return store().change_logis(imp_uid, saved)
 

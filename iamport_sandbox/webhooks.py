@@ -1,13 +1,12 @@
 """Webhooks as PortOne V1 sends them: a POST of imp_uid, merchant_uid and status (plus
-cancellation_id for a cancel) to the payment's notice_url, or else to SANDBOX_WEBHOOK_URL.
+cancellation_id for a cancel, or KG이니시스's escrow change: escrow_changes.py) to the payment's
+notice_url, or else to SANDBOX_WEBHOOK_URL.
 
 Delivery runs in a background thread, so it may reach the shop before or after the browser
 returns, as with PortOne. The `webhook_first` switch sends the first attempt before the window
 answers instead; under one synchronous gunicorn worker the shop cannot answer that request
 until the same worker is free, so the attempt times out: run threads or two workers for it.
-
-Every attempt, and every webhook that was not sent, is a row in the sandbox's SQLite file, so
-the log survives restarts and all workers share it.
+Every attempt, and every webhook not sent, is a row in the sandbox's SQLite file (shared).
 """
 
 import json
@@ -126,8 +125,7 @@ def resend(payment: Payment) -> None:
 
 
 def deliveries(store: SandboxStore, imp_uid: str | None = None) -> list[dict]:
-    """The logged attempts, oldest first: url, body, content_type, attempt, outcome,
-    response_status, response_body, error, sent_at, duplicate, resend."""
+    """The logged attempts, oldest first (url, body, outcome, response_status, error, ...)."""
     return store.deliveries(imp_uid)
 
 
@@ -138,9 +136,24 @@ def content_format(store: SandboxStore) -> str:
 
 
 def send(payment: Payment, status: str, cancellation_id: str | None, resend: bool) -> None:
+    fields = {
+        "imp_uid": payment["imp_uid"],
+        "merchant_uid": payment["merchant_uid"],
+        "status": status,
+    }
+    if cancellation_id is not None:
+        fields["cancellation_id"] = cancellation_id
+    send_fields(payment, fields, status, resend)
+
+
+def send_fields(
+    payment: Payment, fields: dict, status: str, resend: bool, content: str | None = None
+) -> None:
+    """Deliver `fields` in `content` (json or form; else as configured); the log shows `status`."""
     store = current.store()
     switches = switchboard.board(store)
-    webhook = compose(store, payment, status, cancellation_id, resend, switches)
+    content = content or content_format(store)
+    webhook = compose(store, payment, fields, status, resend, content, switches)
     urls = target_urls(store, payment)
     if not urls:
         log.info("No webhook for %s: no notice_url and no SANDBOX_WEBHOOK_URL.", webhook.imp_uid)
@@ -165,31 +178,36 @@ def send(payment: Payment, status: str, cancellation_id: str | None, resend: boo
 def compose(
     store: SandboxStore,
     payment: Payment,
+    fields: dict,
     status: str,
-    cancellation_id: str | None,
     resend: bool,
+    content: str,
     switches: dict,
 ) -> Webhook:
-    fields = {
-        "imp_uid": payment["imp_uid"],
-        "merchant_uid": payment["merchant_uid"],
-        "status": status,
-    }
-    if cancellation_id is not None:
-        fields["cancellation_id"] = cancellation_id
-    content = content_format(store)
     return Webhook(
         store=store,
         session=current.webhook_session(),
         imp_uid=payment["imp_uid"],
         merchant_uid=payment["merchant_uid"],
         status=status,
-        body=json.dumps(fields) if content == "json" else urlencode(fields),
+        body=json.dumps(fields) if content == "json" else urlencode(form_fields(fields)),
         content_type=CONTENT_TYPES[content],
         resend=resend,
         retries=switches["webhook_retries"],
         interval=current_app.config["SANDBOX_WEBHOOK_RETRY_INTERVAL"],
     )
+
+
+def form_fields(fields: dict) -> dict:
+    """A nested object as `extra[escrow_status]` fields: a guess (no form encoding of a nested
+    body is documented; the sandbox's escrow API reads the same shape)."""
+    flat: dict[str, object] = {}
+    for key, value in fields.items():
+        if isinstance(value, dict):
+            flat |= {f"{key}[{name}]": item for name, item in value.items()}
+        else:
+            flat[key] = value
+    return flat
 
 
 def target_urls(store: SandboxStore, payment: Payment) -> list[str]:

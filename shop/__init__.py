@@ -14,7 +14,7 @@ from shop.core import config, database, logs
 from shop.core.extensions import csrf, db, limiter, migrate
 from shop.core.formatting import register_filters
 from shop.notices import sender
-from shop.payments import health
+from shop.payments import health, portone_views  # noqa: F401 - PortOne's routes join payments.bp
 from shop.payments import views as payments
 from shop.payments.gateway import PortOne
 from shop.storefront import cart, catalog, checkout, lookup, orders, pages, paid_cart

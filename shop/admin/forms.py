@@ -56,6 +56,7 @@ class OrderFilterForm(FlaskForm):
         "검색",
         [Optional(), Length(max=100, message="검색어는 100자까지 입력할 수 있습니다.")],
     )
+    escrow_denied = BooleanField("에스크로 구매거절만")
 
     def chosen_status(self) -> OrderStatus | None:
         return next((s for s in OrderStatus if s.value == self.status.data), None)

@@ -16,13 +16,14 @@ from shop.core.models import SEOUL, Order, OrderStatus
 from shop.core.phones import SEPARATORS, dialled
 from shop.core.queries import find_order
 from shop.payments.escrow import awaiting
+from shop.payments.escrow_changes import denial_waiting, denials_waiting
 from shop.payments.receipt_rules import owed
 from shop.payments.refunds import refund_source
 from shop.payments.shipments import open_moves
 
 PER_PAGE = 50
 MAX_PAGE = 100_000
-FILTERS = ("status", "date_from", "date_to", "q")
+FILTERS = ("status", "date_from", "date_to", "q", "escrow_denied")
 # The goods' moves the operator makes (shop.admin.shipping); the return path comes later.
 OPERATOR_MOVES = (
     Fulfilment.PREPARING,
@@ -38,13 +39,25 @@ BUTTON_WORDS = {
 }
 
 
+bp.add_app_template_global(denial_waiting, "escrow_denial_waiting")
+
+
 @bp.context_processor
 def admin_helpers() -> dict:
-    return {"review_count": review_count}
+    return {"review_count": review_count, "denial_count": denial_count}
 
 
 def review_count() -> int:
-    query = select(func.count()).select_from(Order).where(Order.status == OrderStatus.NEEDS_REVIEW)
+    return count_of(Order.status == OrderStatus.NEEDS_REVIEW)
+
+
+def denial_count() -> int:
+    """에스크로 구매거절 not yet taken back as a return."""
+    return count_of(denials_waiting())
+
+
+def count_of(condition) -> int:
+    query = select(func.count()).select_from(Order).where(condition)
     return db.session.execute(query).scalar_one()
 
 
@@ -72,6 +85,8 @@ def conditions(form: OrderFilterForm) -> list:
         found.append(Order.created_at < seoul_midnight(end + timedelta(days=1)))
     if text := (valid(form.q) or "").strip():
         found.append(matching(text))
+    if form.escrow_denied.data:
+        found.append(denials_waiting())
     return found
 
 

@@ -12,6 +12,7 @@ from shop.core.ledger import EventSource, NoticeKind, PaymentEvent, RefundCause
 from shop.core.models import Order, OrderStatus, PaymentStatus
 from shop.payments.cash_receipts import Receipting
 from shop.payments.escrow import Registration
+from shop.payments.escrow_changes import Verdict
 
 SOURCES = {
     EventSource.CALLBACK: "결제창 콜백 (PC)",
@@ -44,6 +45,7 @@ OUTCOMES = {
 } | {state.event_outcome: f"배송 상태: {state.label}" for state in Fulfilment}
 OUTCOMES |= {attempt.value: attempt.label for attempt in Registration}
 OUTCOMES |= {attempt.value: attempt.label for attempt in Receipting}
+OUTCOMES |= {verdict.value: verdict.label for verdict in Verdict}
 GATEWAY_STATUSES = {
     PaymentStatus.READY: "대기",
     PaymentStatus.PAID: "결제됨",

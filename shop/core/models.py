@@ -157,6 +157,10 @@ class Order(Model):
     # 현금영수증 as asked for on the 주문서 (None: not a cash method); its receipts: ledger.
     cash_receipt_purpose: Mapped[ReceiptPurpose | None] = mapped_column(status_enum(ReceiptPurpose))
     cash_receipt_number: Mapped[str | None] = mapped_column(String(20))  # digits only
+    # 구매거절 as PortOne's escrow webhook reported it (shop.payments.escrow_changes): the order
+    # waits for the operator, who takes the goods back as a return.
+    escrow_denied_at: Mapped[datetime | None]
+    escrow_denied_reason: Mapped[str | None] = mapped_column(String(200))
 
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
