@@ -6,7 +6,7 @@ with CSRF and a confirmation box, and goes through the same services as the rest
 timeline all apply.
 """
 
-from shop.admin import actions, auth, display, orders, shipping  # noqa: F401 - they add to bp
+from shop.admin import actions, auth, display, orders, returns, shipping  # noqa: F401 - they add to bp
 from shop.admin.blueprint import bp
 
 __all__ = ["bp"]

@@ -63,6 +63,7 @@ REFUND_CAUSES = {
     RefundCause.CANCELLED_ORDER: "취소된 주문",
     RefundCause.CUSTOMER: "고객 취소",
     RefundCause.OPERATOR: "관리자",
+    RefundCause.RETURN: "반품",
 }
 NOTICE_KINDS = {
     NoticeKind.PAYMENT_CONFIRMED: "주문 확인",
@@ -70,6 +71,8 @@ NOTICE_KINDS = {
     NoticeKind.DEPOSIT_RECEIVED: "입금 확인",
     NoticeKind.REFUNDED: "환불 안내",
     NoticeKind.CANCELLED: "주문 취소",
+    NoticeKind.RETURN_APPROVED: "반품 승인",
+    NoticeKind.RETURN_REFUSED: "반품 거절",
 }
 
 

@@ -21,7 +21,7 @@ TAKES_DAYS = "결제 수단에 따라 환불 금액이 반영되기까지 며칠
 def _confirmed(order: Order) -> SubjectAndBody:
     return (
         f"[주문 확인] {order.name} 결제가 완료되었습니다",
-        _letter(
+        letter(
             order,
             f"{won(order.amount)} 결제가 확인되었습니다. 주문해 주셔서 감사합니다.",
             delivery=True,
@@ -37,7 +37,7 @@ def _vbank_issued(order: Order) -> SubjectAndBody:
         raise ValueError(f"order {order.merchant_uid} has no virtual account to tell of")
     return (
         f"[입금 안내] {order.name} 가상계좌가 발급되었습니다",
-        _letter(
+        letter(
             order,
             f"아래 가상계좌로 {won(order.amount)}을 입금해 주세요.\n"
             "입금이 확인되면 다시 알려 드리겠습니다.\n\n"
@@ -53,7 +53,7 @@ def _vbank_issued(order: Order) -> SubjectAndBody:
 def _deposit_received(order: Order) -> SubjectAndBody:
     return (
         f"[입금 확인] {order.name} 입금이 확인되었습니다",
-        _letter(
+        letter(
             order,
             f"{won(order.amount)} 입금이 확인되었습니다. 주문해 주셔서 감사합니다.",
             delivery=True,
@@ -66,7 +66,7 @@ def _refunded(order: Order) -> SubjectAndBody:
     the shop makes is told by refund_letter."""
     return (
         f"[환불 완료] {order.name} 결제가 취소되었습니다",
-        _letter(order, f"{_all_back(order.amount)}\n{TAKES_DAYS}"),
+        letter(order, f"{_all_back(order.amount)}\n{TAKES_DAYS}"),
     )
 
 
@@ -79,7 +79,7 @@ def refund_letter(order: Order, refund: Refund, paid: int) -> SubjectAndBody:
         else f"[환불 완료] {order.name} 결제가 취소되었습니다"
     )
     lines = [*_how_much(refund.amount, paid, left), *_why(refund), TAKES_DAYS]
-    return subject, _letter(order, "\n".join(lines), amount_label="주문 금액")
+    return subject, letter(order, "\n".join(lines), amount_label="주문 금액")
 
 
 def _how_much(amount: int, paid: int, left: int) -> list[str]:
@@ -106,11 +106,11 @@ def _why(refund: Refund) -> list[str]:
 def _cancelled(order: Order) -> SubjectAndBody:
     return (
         f"[주문 취소] {order.name} 주문이 취소되었습니다",
-        _letter(order, "요청하신 대로 주문을 취소했습니다.", amount_label="주문 금액"),
+        letter(order, "요청하신 대로 주문을 취소했습니다.", amount_label="주문 금액"),
     )
 
 
-def _letter(
+def letter(
     order: Order, message: str, amount_label: str = "결제 금액", delivery: bool = False
 ) -> str:
     shop_name = current_app.config["SHOP_NAME"]
