@@ -17,7 +17,7 @@ from shop.notices import sender
 from shop.payments import health, portone_views  # noqa: F401 - PortOne's routes join payments.bp
 from shop.payments import views as payments
 from shop.payments.gateway import PortOne
-from shop.storefront import cart, catalog, checkout, lookup, orders, pages, paid_cart
+from shop.storefront import cart, catalog, checkout, lookup, orders, pages, paid_cart, returns
 from shop.web import assets, compression, errors, inputs, meta, security
 from shop.web.wsgi_transport import WSGIAdapter
 
@@ -42,7 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     inputs.register(app)
-    for module in (catalog, cart, checkout, health, lookup, orders, pages, payments):
+    for module in (catalog, cart, checkout, health, lookup, orders, returns, pages, payments):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(vendor_assets())

@@ -6,7 +6,15 @@ with CSRF and a confirmation box, and goes through the same services as the rest
 timeline all apply.
 """
 
-from shop.admin import actions, auth, display, orders, receipts, shipping  # noqa: F401 - they add to bp
+from shop.admin import (  # noqa: F401 - they add to bp
+    actions,
+    auth,
+    display,
+    orders,
+    receipts,
+    returns,
+    shipping,
+)
 from shop.admin.blueprint import bp
 
 __all__ = ["bp"]

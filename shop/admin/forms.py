@@ -155,6 +155,37 @@ class VbankRefundForm(RefundForm):
     account = RefundAccountForm.account
 
 
+class RefuseReturnForm(ConfirmForm):
+    """반품거절: the reason is what the customer reads, on the order's page and in a notice."""
+
+    refusal = StringField(
+        "거절 사유",
+        validators=[
+            DataRequired("거절 사유를 입력해 주세요."),
+            Length(max=200, message="거절 사유는 200자까지 입력할 수 있습니다."),
+        ],
+    )
+
+
+class ReturnRefundForm(ConfirmForm):
+    """반품 환불: the amount is the shop's (paid less the deduction), never typed."""
+
+    def account(self) -> dict[str, str] | None:
+        return None
+
+
+class VbankReturnRefundForm(ReturnRefundForm):
+    refund_holder = RefundAccountForm.refund_holder
+    refund_bank = RefundAccountForm.refund_bank
+    refund_account = RefundAccountForm.refund_account
+    account = RefundAccountForm.account
+
+
+def return_refund_form(payment: Payment | None) -> ReturnRefundForm:
+    vbank = payment is not None and payment.pay_method == "vbank"
+    return (VbankReturnRefundForm if vbank else ReturnRefundForm)()
+
+
 def refund_form(payment: Payment | None) -> RefundForm | None:
     """The form for the payment that holds money (shop.payments.refunds.refund_source): up to
     what it still holds, never more."""

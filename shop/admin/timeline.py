@@ -67,6 +67,7 @@ REFUND_CAUSES = {
     RefundCause.CANCELLED_ORDER: "취소된 주문",
     RefundCause.CUSTOMER: "고객 취소",
     RefundCause.OPERATOR: "관리자",
+    RefundCause.RETURN: "반품",
 }
 NOTICE_KINDS = {
     NoticeKind.PAYMENT_CONFIRMED: "주문 확인",
@@ -77,6 +78,8 @@ NOTICE_KINDS = {
     NoticeKind.CASH_RECEIPT_ISSUED: "현금영수증 발급",
     NoticeKind.SHIPPED: "배송 시작",
     NoticeKind.DELIVERED: "배송 완료",
+    NoticeKind.RETURN_APPROVED: "반품 승인",
+    NoticeKind.RETURN_REFUSED: "반품 거절",
 }
 
 

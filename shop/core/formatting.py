@@ -1,7 +1,7 @@
 """Template filters: how money, times, particles, account numbers and 할부 read on Korean pages."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask
 
@@ -18,6 +18,16 @@ def seoul_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return as_utc(moment).astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
+
+
+WEEKDAYS = "월화수목금토일"
+
+
+def korean_date(day: date | None) -> str:
+    """2026년 12월 14일 (월)"""
+    if day is None:
+        return ""
+    return f"{day.year}년 {day.month}월 {day.day}일 ({WEEKDAYS[day.weekday()]})"
 
 
 # 조사 (particles) whose form depends on the sound a word ends with: (after a final consonant,
@@ -142,6 +152,7 @@ def register_filters(app: Flask) -> None:
     for template_filter in (
         won,
         seoul_time,
+        korean_date,
         josa,
         installments,
         account_digits,

@@ -2,7 +2,7 @@
 between those places.
 
 The goods move forward only: 주문접수 → 상품준비중 → 배송중 → 배송완료 → 구매확정, or, once they
-have left, back through the return path (반품요청 → 반품승인 → 반품완료 → 환불). Which payment
+have left, back through the return path (반품요청 → 반품승인 → 반품완료 → 환불, or 반품요청 → 반품거절). Which payment
 statuses each move needs, and the conditional update that makes it, are in
 shop.payments.shipments.
 """
@@ -20,6 +20,7 @@ class Fulfilment(enum.Enum):
     RETURN_APPROVED = "return_approved"  # the courier collects the goods
     RETURNED = "returned"  # the goods are back with the shop
     RETURN_REFUNDED = "return_refunded"
+    RETURN_REFUSED = "return_refused"  # the shop said no; the goods stay with the customer
 
     @property
     def label(self) -> str:
@@ -43,6 +44,7 @@ LABELS = {
     F.RETURN_APPROVED: "반품승인 (회수중)",
     F.RETURNED: "반품완료",
     F.RETURN_REFUNDED: "반품 환불",
+    F.RETURN_REFUSED: "반품거절",
 }
 
 # The only moves; none goes back. A return starts from goods that have left the shop.
@@ -52,10 +54,11 @@ MOVES: dict[Fulfilment, frozenset[Fulfilment]] = {
     F.SHIPPING: frozenset({F.DELIVERED, F.RETURN_REQUESTED}),
     F.DELIVERED: frozenset({F.CONFIRMED, F.RETURN_REQUESTED}),
     F.CONFIRMED: frozenset(),
-    F.RETURN_REQUESTED: frozenset({F.RETURN_APPROVED}),
+    F.RETURN_REQUESTED: frozenset({F.RETURN_APPROVED, F.RETURN_REFUSED}),
     F.RETURN_APPROVED: frozenset({F.RETURNED}),
     F.RETURNED: frozenset({F.RETURN_REFUNDED}),
     F.RETURN_REFUNDED: frozenset(),
+    F.RETURN_REFUSED: frozenset(),
 }
 
 # The goods are still with the shop: the customer may cancel the order (주문 취소). Past this,

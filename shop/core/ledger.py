@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from shop.core.cash_receipts import ReceiptPurpose
 from shop.core.extensions import Model
 from shop.core.models import Order, PaymentStatus, status_enum, utcnow
+from shop.core.returns import ReturnReason
 
 
 class EventSource(enum.StrEnum):
@@ -36,6 +37,7 @@ class RefundCause(enum.StrEnum):
     CANCELLED_ORDER = "cancelled_order"
     CUSTOMER = "customer"
     OPERATOR = "operator"
+    RETURN = "return"  # a 반품 back with the shop (shop.payments.returns)
 
 
 class NoticeKind(enum.StrEnum):
@@ -50,6 +52,8 @@ class NoticeKind(enum.StrEnum):
     SHIPPED = "shipped"  # the goods left (shop.core.fulfilment's 배송중)
     DELIVERED = "delivered"
     CASH_RECEIPT_ISSUED = "cash_receipt_issued"  # once for each receipt issued
+    RETURN_APPROVED = "return_approved"
+    RETURN_REFUSED = "return_refused"
 
 
 class Payment(Model):
@@ -202,3 +206,28 @@ class CashReceipt(Model):
 
     def __repr__(self) -> str:
         return f"<CashReceipt {self.imp_uid} {self.amount}원 in_force={self.in_force}>"
+
+
+class ReturnRequest(Model):
+    """The customer's 반품 신청 of an order (one per order); where the goods are is the order's
+    fulfilment. The deduction is decided when it is asked for, as the page showed it."""
+
+    __table_args__ = (
+        UniqueConstraint("order_id", name="one_return_per_order"),
+        CheckConstraint("shipping_deduction >= 0", name="deduction_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"))
+    reason: Mapped[ReturnReason] = mapped_column(status_enum(ReturnReason))
+    detail: Mapped[str] = mapped_column(String(500), default="")  # what the customer wrote
+    shipping_deduction: Mapped[int]  # 왕복 배송비 taken off the refund (단순 변심)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    refusal: Mapped[str | None] = mapped_column(
+        String(200)
+    )  # 반품거절: why, as the customer reads it
+
+    order: Mapped[Order] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ReturnRequest {self.reason.value} order={self.order_id}>"

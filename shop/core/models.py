@@ -99,6 +99,8 @@ class Product(Model):
     price: Mapped[int]
     stock: Mapped[int]
     image: Mapped[str] = mapped_column(String(200))
+    # 청약철회 제한 (전자상거래법 제17조 ②), told before purchase on the product and checkout pages
+    withdrawal_note: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:
@@ -143,11 +145,14 @@ class Order(Model):
     stock_held_until: Mapped[datetime | None] = mapped_column(index=True)
     review_reason: Mapped[str | None] = mapped_column(String(200))
     # Where the goods are; moved only by shop.payments.shipments, which sets shipped_at,
-    # courier and invoice_number with the move to 배송중.
+    # courier and invoice_number with the move to 배송중, delivered_at and returned_at with
+    # 배송완료 and 반품완료.
     fulfilment: Mapped[Fulfilment] = mapped_column(
         status_enum(Fulfilment), default=Fulfilment.ORDERED, server_default="ordered"
     )
     shipped_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    returned_at: Mapped[datetime | None]
     courier: Mapped[Courier | None] = mapped_column(status_enum(Courier))
     invoice_number: Mapped[str | None] = mapped_column(String(20))  # 송장번호, digits only
     # An escrow payment's parcel as registered with PortOne (shop.payments.escrow): when it

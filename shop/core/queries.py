@@ -4,6 +4,7 @@ from flask import abort
 from sqlalchemy import select
 
 from shop.core.extensions import db
+from shop.core.ledger import ReturnRequest
 from shop.core.models import Order
 
 
@@ -16,3 +17,8 @@ def order_named(merchant_uid: str) -> Order | None:
 
 def find_order(merchant_uid: str) -> Order:
     return order_named(merchant_uid) or abort(404)
+
+
+def return_of(order: Order) -> ReturnRequest | None:
+    query = select(ReturnRequest).where(ReturnRequest.order_id == order.id)
+    return db.session.execute(query).scalar_one_or_none()

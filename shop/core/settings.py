@@ -90,6 +90,9 @@ SETTINGS = (
     instance_only("SHIPPING_ORIGIN", DEMO_SHIPPING_ORIGIN),
     instance_only("SHIPPING_FEE", 3000),
     instance_only("FREE_SHIPPING_FROM", 50000),
+    # 반품 배송비, each way: a 단순 변심 return pays both ways, the way there being the fee
+    # paid, or this when the order was sent free (shop.core.returns.shipping_deduction)
+    instance_only("RETURN_SHIPPING_FEE", 3000),
     instance_only("PAY_METHODS", ("card", "trans", "vbank", "phone", "kakaopay", "paypal")),
     # 구매안전서비스 (전자상거래법 제13조 ②10, 제24조): the cash-type methods paid with escrow
     # (request_pay's escrow: true), and the service the footer says the shop joined. Both

@@ -1,8 +1,10 @@
 """What the customer is told as the goods move (shop.core.fulfilment): that they left, with the
 courier, the invoice number and the tracking link, and that they arrived."""
 
+from shop.core.formatting import korean_date
 from shop.core.ledger import NoticeKind
 from shop.core.models import Order
+from shop.core.returns import windows
 from shop.notices.letters import SubjectAndBody, delivery_facts, letter
 
 
@@ -18,12 +20,15 @@ def _shipped(order: Order) -> SubjectAndBody:
 
 
 def _delivered(order: Order) -> SubjectAndBody:
-    message = (
-        "주문하신 상품이 배송 완료되었습니다. 상품을 확인해 주세요.\n"
-        "받으신 상품이 주문과 다르거나 마음이 바뀌셨다면, 받으신 날부터 7일 안에 "
-        "주문 내역에서 반품을 신청하실 수 있습니다."
-    )
-    return f"[배송 완료] {order.name} 상품이 도착했습니다", letter(order, message)
+    lines = ["주문하신 상품이 배송 완료되었습니다. 상품을 확인해 주세요."]
+    last = windows(order)  # delivered_at is written with the move this notice tells of
+    if last is not None:
+        lines += [
+            "주문 내역에서 반품을 신청하실 수 있습니다.",
+            f"단순 변심: {korean_date(last.changed_mind)}까지 (왕복 배송비 고객 부담)",
+            f"불량·설명과 다른 상품·오배송: {korean_date(last.not_as_promised)}까지",
+        ]
+    return f"[배송 완료] {order.name} 상품이 도착했습니다", letter(order, "\n".join(lines))
 
 
 GOODS_TEXTS = {

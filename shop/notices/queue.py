@@ -16,13 +16,17 @@ from shop.core.database import insert_once
 from shop.core.extensions import db
 from shop.core.ledger import CashReceipt, Notice, NoticeKind, Refund
 from shop.core.models import Order
+from shop.notices.goods_texts import GOODS_TEXTS
+from shop.notices.return_texts import RETURN_TEXTS
 from shop.notices.sender import wake_after_commit
 from shop.notices.texts import NOTICE_TEXTS, SubjectAndBody, receipt_letter, refund_letter
+
+LETTERS = NOTICE_TEXTS | GOODS_TEXTS | RETURN_TEXTS  # what each kind told once says
 
 
 def queue_notice(order: Order, kind: NoticeKind) -> None:
     """The notice a status calls for; an order is told each of these once."""
-    _queue_once(order, kind, kind.value, partial(NOTICE_TEXTS[kind], order))
+    _queue_once(order, kind, kind.value, partial(LETTERS[kind], order))
 
 
 def queue_refund_notice(order: Order, refund: Refund, paid: int) -> None:

@@ -10,7 +10,6 @@ from shop.core.cash_receipts import masked
 from shop.core.formatting import seoul_time, won
 from shop.core.ledger import CashReceipt, NoticeKind, Refund, RefundCause
 from shop.core.models import Order
-from shop.notices.goods_texts import GOODS_TEXTS
 from shop.notices.letters import SubjectAndBody, letter
 
 TAKES_DAYS = "결제 수단에 따라 환불 금액이 반영되기까지 며칠 걸릴 수 있습니다."
@@ -128,4 +127,4 @@ NOTICE_TEXTS = {
     NoticeKind.DEPOSIT_RECEIVED: _deposit_received,
     NoticeKind.REFUNDED: _refunded,
     NoticeKind.CANCELLED: _cancelled,
-} | GOODS_TEXTS
+}

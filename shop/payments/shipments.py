@@ -34,6 +34,9 @@ NEEDS: dict[Fulfilment, frozenset[OrderStatus]] = dict.fromkeys(
 ) | {F.RETURN_REFUNDED: frozenset({OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED})}
 # The moves the customer is told of by e-mail, queued in the move's transaction.
 TOLD = {F.SHIPPING: NoticeKind.SHIPPED, F.DELIVERED: NoticeKind.DELIVERED}
+# The moment a move into each of these is written with it, on the order: the 반품 window runs
+# from delivered_at, the refund's deadline from returned_at (shop.core.returns).
+STAMPS = {F.DELIVERED: "delivered_at", F.RETURNED: "returned_at"}
 
 
 class Refusal(enum.Enum):
@@ -64,7 +67,8 @@ def advance(
     order = locked(order.id)
     before = order.fulfilment
     refusal = refusal_for(order, target)
-    if refusal is None and not conditional_move(order, target, values or {}):
+    stamp = {STAMPS[target]: datetime.now(UTC)} if target in STAMPS else {}
+    if refusal is None and not conditional_move(order, target, stamp | (values or {})):
         refusal = Refusal.NOT_ALLOWED
     if refusal is None:
         db.session.add(move_event(order, before, source, note))

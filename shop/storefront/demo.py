@@ -48,5 +48,6 @@ DEMO_PRODUCTS = [
         "price": 15900,
         "stock": 30,
         "image": "img/products/soy-candle.svg",
+        "withdrawal_note": "포장 비닐(실링)을 뜯었거나 한 번이라도 태운 캔들은 상품 가치가 크게 줄어 단순 변심으로 반품할 수 없습니다. 불량이거나 설명과 다른 상품은 반품해 드립니다 (전자상거래법 제17조 ②).",
     },
 ]

@@ -18,6 +18,7 @@ ALLOWED = {
     (F.DELIVERED, F.CONFIRMED),
     (F.DELIVERED, F.RETURN_REQUESTED),
     (F.RETURN_REQUESTED, F.RETURN_APPROVED),
+    (F.RETURN_REQUESTED, F.RETURN_REFUSED),
     (F.RETURN_APPROVED, F.RETURNED),
     (F.RETURNED, F.RETURN_REFUNDED),
 }
@@ -48,6 +49,7 @@ def test_the_final_states_go_nowhere():
     assert [state for state, targets in MOVES.items() if not targets] == [
         F.CONFIRMED,
         F.RETURN_REFUNDED,
+        F.RETURN_REFUSED,
     ]
 
 

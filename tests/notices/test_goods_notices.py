@@ -4,6 +4,8 @@ often the operator presses."""
 
 import pytest
 
+from shop.core.formatting import korean_date
+from shop.core.returns import windows
 from tests.admin.test_admin import PASSWORD_HASH, act, operator
 from tests.admin.test_shipping import ship
 from tests.conftest import DATABASES, order
@@ -47,7 +49,10 @@ def test_delivery_is_mailed_once_with_the_return_window(app, shopper, mail_serve
     assert sent(app) == (0, 0)
     subjects = [mail["Subject"] for mail in mail_server.messages()]
     assert subjects[-1] == f"[배송 완료] {order(app, merchant_uid).name} 상품이 도착했습니다"
-    assert "받으신 날부터 7일 안에" in mail_server.messages()[-1].get_content()
+    body = mail_server.messages()[-1].get_content()
+    last = windows(order(app, merchant_uid))
+    assert f"단순 변심: {korean_date(last.changed_mind)}까지 (왕복 배송비 고객 부담)" in body
+    assert f"불량·설명과 다른 상품·오배송: {korean_date(last.not_as_promised)}까지" in body
 
 
 def test_a_refused_move_mails_nothing(app, shopper, mail_server):
