@@ -25,7 +25,9 @@ from wtforms.validators import (
 from shop.core.couriers import INVOICE_DIGITS, Courier, invoice_digits
 from shop.core.ledger import Payment
 from shop.core.models import OrderStatus
+from shop.core.returns import ReturnReason
 from shop.storefront.forms import RefundAccountForm
+from shop.storefront.returns import ReturnForm
 
 DATES = DateRange(
     date(2000, 1, 1), date(2999, 12, 31), "2000-01-01부터 2999-12-31 사이의 날짜를 입력해 주세요."
@@ -165,6 +167,16 @@ class RefuseReturnForm(ConfirmForm):
             Length(max=200, message="거절 사유는 200자까지 입력할 수 있습니다."),
         ],
     )
+
+
+class TakeReturnForm(ConfirmForm):
+    """반품 접수: the reason decides the deduction, as on the customer's own form."""
+
+    reason = ReturnForm.reason
+    detail = ReturnForm.detail
+
+    def chosen(self) -> ReturnReason:
+        return ReturnReason(self.reason.data)
 
 
 class ReturnRefundForm(ConfirmForm):

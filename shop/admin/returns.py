@@ -4,12 +4,13 @@ reason the customer reads. Each through shop.payments.returns."""
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 
-from flask import flash
+from flask import current_app, flash
 
 from shop.admin.actions import back_to, gateway
 from shop.admin.blueprint import bp
-from shop.admin.forms import ConfirmForm, RefuseReturnForm, return_refund_form
+from shop.admin.forms import ConfirmForm, RefuseReturnForm, TakeReturnForm, return_refund_form
 from shop.core.extensions import db
 from shop.core.formatting import won
 from shop.core.models import Order
@@ -28,8 +29,29 @@ def return_helpers() -> dict:
         "refund_due": refund_due,
         "refund_late": lambda order: refund_late(order, datetime.now(UTC)),
         "refuse_form": lambda: RefuseReturnForm(formdata=None),
+        "take_return_form": lambda order: TakeReturnForm(formdata=None, detail=denial(order)),
+        "return_takeable": returns.sent_out,
         "return_refund_form": lambda order: return_refund_form(refund_source(order)),
     }
+
+
+def denial(order: Order) -> str:
+    """An escrow 구매거절's reason, as the return's detail to start from."""
+    return f"에스크로 구매거절: {order.escrow_denied_reason}" if order.escrow_denied_reason else ""
+
+
+@bp.post("/orders/<merchant_uid>/return")
+def take_return(merchant_uid: str):
+    """반품 접수, for a customer who asked by phone or refused an escrow purchase."""
+    order = find_order(merchant_uid)
+    form = TakeReturnForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return back_to(order)
+    fee = current_app.config["RETURN_SHIPPING_FEE"]
+    detail = (form.detail.data or "").strip()
+    taken = partial(returns.take, order, form.chosen(), detail, fee)
+    return finish(order, taken, "반품을 접수했습니다. 승인하면 상품을 회수합니다.")
 
 
 @bp.post("/orders/<merchant_uid>/return/approve")

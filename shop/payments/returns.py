@@ -47,7 +47,28 @@ def ask(order: Order, reason: ReturnReason, detail: str, now: datetime, fee_each
         raise ReturnRefused(not_delivered(order))
     if not within_window(reason, order.delivered_at, now):
         raise ReturnRefused(too_late(order.delivered_at, reason))
-    move(order, F.RETURN_REQUESTED, EventSource.CUSTOMER, reason.label)
+    opened(order, reason, detail, fee_each_way, EventSource.CUSTOMER)
+
+
+def take(order: Order, reason: ReturnReason, detail: str, fee_each_way: int) -> None:
+    """반품 접수 by the operator, for a customer who asked another way (a call, an escrow
+    구매거절): goods that left, whatever the window; the operator has judged the case."""
+    order = shipments.locked(order.id)
+    if not sent_out(order):
+        raise ReturnRefused(
+            f"배송중이거나 배송완료된 주문만 반품을 접수할 수 있습니다 (배송 상태: {order.fulfilment.label})."
+        )
+    opened(order, reason, detail, fee_each_way, EventSource.ADMIN)
+
+
+def sent_out(order: Order) -> bool:
+    return order.fulfilment in (F.SHIPPING, F.DELIVERED)
+
+
+def opened(
+    order: Order, reason: ReturnReason, detail: str, fee_each_way: int, source: EventSource
+) -> None:
+    move(order, F.RETURN_REQUESTED, source, reason.label)
     deduction = shipping_deduction(reason, order.shipping_fee, fee_each_way)
     db.session.add(
         ReturnRequest(order_id=order.id, reason=reason, detail=detail, shipping_deduction=deduction)

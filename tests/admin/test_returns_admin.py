@@ -162,3 +162,54 @@ def test_the_order_page_shows_the_deadline_past_설날_and_its_대체공휴일(a
     page = flashed(client, merchant_uid)
     assert "2027년 2월 12일 (금)까지 (도착 후 3영업일)" in page
     assert "기한 지남" not in page  # not yet in December 2026: the deadline is ahead
+
+
+@ON_BOTH_DATABASES
+def test_the_operator_takes_a_return_the_customer_asked_for_by_phone(app, shopper):
+    merchant_uid = delivered(app, shopper, days_ago=30)  # past the customer's own 7 days
+    client = operator(app)
+
+    taken = act(client, merchant_uid, "return", reason="changed_mind", detail="전화 요청")
+    again = act(client, merchant_uid, "return", reason="defective")
+
+    assert taken.status_code == again.status_code == 302
+    asked = return_request(app, merchant_uid)
+    assert (asked.reason.value, asked.detail, asked.shipping_deduction) == (
+        "changed_mind",
+        "전화 요청",
+        6000,
+    )
+    page = flashed(client, merchant_uid)
+    assert "반품 접수</button>" not in page and "반품승인 (회수 시작)" in page
+    assert "배송완료 → 반품요청 단순 변심" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"reason": ""}, "반품 사유를 골라 주세요."),
+        ({"reason": "cheaper_elsewhere"}, "보기에 있는 반품 사유 중에서 골라 주세요."),
+        ({"reason": "defective", "confirm": ""}, "확인란을 선택해 주세요."),
+    ],
+)
+def test_a_return_taken_without_a_reason_or_confirmation_is_refused(app, shopper, fields, message):
+    merchant_uid = delivered(app, shopper, days_ago=1)
+    client = operator(app)
+
+    act(client, merchant_uid, "return", **fields)
+
+    assert message in flashed(client, merchant_uid)
+    assert return_request(app, merchant_uid) is None
+
+
+def test_an_order_still_with_the_shop_cannot_be_taken_back(app, shopper):
+    merchant_uid = shopper.buy(product_id=CUSHION)
+    client = operator(app)
+    assert "반품 접수</button>" not in flashed(client, merchant_uid)
+
+    act(client, merchant_uid, "return", reason="defective")
+
+    assert "배송중이거나 배송완료된 주문만 반품을 접수할 수 있습니다" in flashed(
+        client, merchant_uid
+    )
+    assert return_request(app, merchant_uid) is None

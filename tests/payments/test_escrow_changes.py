@@ -9,7 +9,7 @@ from shop.core.extensions import db
 from shop.core.fulfilment import Fulfilment
 from shop.core.models import Order
 from shop.payments.escrow_changes import Verdict
-from tests.admin.test_admin import PASSWORD_HASH, operator
+from tests.admin.test_admin import PASSWORD_HASH, act, operator
 from tests.conftest import DATABASES, events, order
 from tests.helpers import page_of
 from tests.payments.test_escrow_shipment import escrow_paid, ship
@@ -213,3 +213,24 @@ def test_a_form_webhook_sent_by_the_sandbox_as_the_pg_is_understood(
 
     assert sent.status_code == 303
     assert order(app, merchant_uid).fulfilment is Fulfilment.CONFIRMED
+
+
+def test_a_denied_order_is_taken_back_as_a_return_and_leaves_the_queue(app, client, shipped):
+    merchant_uid, imp_uid = shipped
+    escrow_webhook(client, imp_uid, merchant_uid, "4", denied_reason="상품이 파손되었어요")
+    admin = operator(app)
+    page = page_of(admin.get(f"/admin/orders/{merchant_uid}"))
+    assert (
+        "반품 접수</button>" in page and "에스크로 구매거절: 상품이 파손되었어요</textarea>" in page
+    )
+
+    taken = act(admin, merchant_uid, "return", reason="defective", detail="파손 사진 확인")
+
+    assert taken.status_code == 302
+    returned = order(app, merchant_uid)
+    assert returned.fulfilment is Fulfilment.RETURN_REQUESTED
+    listed = page_of(admin.get("/admin/?escrow_denied=y"))
+    assert returned.number not in listed
+    assert "에스크로 구매거절: 상품이 파손되었어요" not in page_of(
+        admin.get(f"/admin/orders/{merchant_uid}")
+    )
