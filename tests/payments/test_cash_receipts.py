@@ -9,8 +9,10 @@ from sqlalchemy import select
 from shop.core.cash_receipts import NTS_NUMBER, ReceiptPurpose
 from shop.core.extensions import db
 from shop.core.ledger import CashReceipt, Notice
-from tests.admin.test_admin import PASSWORD_HASH, operator, refund
-from tests.conftest import events
+from tests.admin.test_admin import PASSWORD_HASH, act, flashed, operator, refund
+from tests.conftest import DATABASES, events
+
+pytestmark = pytest.mark.parametrize("app", DATABASES, indirect=True)
 
 MUGS = {"product_id": 4, "quantity": 5}  # 24,000원 × 5 = 120,000원, no shipping fee
 INCOME = {"cash_receipt": "income_deduction", "cash_receipt_phone": "010-9876-5432"}
@@ -200,3 +202,22 @@ def test_a_refusal_is_kept_and_reconcile_says_it_failed(app, shopper, sandbox, r
     assert "현금영수증을 지원하지 않는 PG사" in receipt_row(app, imp_uid).error
     assert "현금영수증 요청 실패" in result.output
     assert result.exit_code == 1
+
+
+def test_the_operators_retry_issues_what_portone_refused_before(app, shopper, sandbox):
+    merchant_uid = shopper.buy(4, 5, pay_method="trans", **INCOME)
+    imp_uid = shopper.pay_in_window(merchant_uid)
+    sandbox.update_payment(imp_uid, lambda *_: {"pg_provider": "uplus"})
+    shopper.complete(imp_uid, merchant_uid)
+    assert not receipt_row(app, imp_uid).in_force
+    sandbox.update_payment(imp_uid, lambda *_: {"pg_provider": "html5_inicis"})
+    client = operator(app)
+
+    act(client, merchant_uid, "cash-receipt")
+    act(client, merchant_uid, "cash-receipt")  # nothing left to ask for
+
+    page = flashed(client, merchant_uid)
+    assert "PortOne에 요청할 현금영수증이 없습니다" in page
+    assert receipt_row(app, imp_uid).in_force and receipt_row(app, imp_uid).error is None
+    assert at_portone(sandbox, imp_uid)["amount"] == 120_000
+    assert receipt_outcomes(app) == ["cash_receipt_failed", "cash_receipt_issued"]
