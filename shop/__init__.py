@@ -18,7 +18,7 @@ from shop.payments import health, portone_views  # noqa: F401 - PortOne's routes
 from shop.payments import views as payments
 from shop.payments.gateway import PortOne
 from shop.storefront import cart, catalog, checkout, lookup, orders, pages, paid_cart, returns
-from shop.web import assets, compression, errors, inputs, meta, security
+from shop.web import assets, compression, csp_reports, errors, inputs, meta, security
 from shop.web.wsgi_transport import WSGIAdapter
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (catalog, cart, checkout, health, lookup, orders, returns, pages, payments):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(csp_reports.bp)
     app.register_blueprint(vendor_assets())
     errors.register(app)
     security.register(app)

@@ -163,6 +163,11 @@ SETTINGS = (
     from_env("RATELIMIT_CANCEL", "10 per minute", rate_limit),
     from_env("RATELIMIT_PORTONE", "300 per minute", rate_limit),
     from_env("RATELIMIT_ORDER_STATUS", "120 per minute", rate_limit),
+    # Browsers' reports of what the CSP blocked (shop.web.csp_reports): a page may send a few.
+    from_env("RATELIMIT_CSP_REPORTS", "30 per minute", rate_limit),
+    # While trying a new PG: its window is not blocked by the CSP's payment hosts (frames and
+    # form posts to any https host), and what the strict list would block is reported instead.
+    from_env("CSP_PAYMENT_REPORT_ONLY", False, flag),
     # Sandbox mode on an address other than this computer's is refused unless this is set,
     # with a password for the sandbox's console (a werkzeug password hash).
     from_env("SANDBOX_PUBLIC", False, flag),

@@ -4,7 +4,7 @@ The Content-Security-Policy lets pages run only the shop's own scripts, PortOne'
 mode, and inline scripts carrying this request's nonce (`csp_nonce()` in templates); it lets
 only the payment window's hosts into frames and form posts, and keeps the shop's pages out of
 other sites' frames. The 주문서 in live mode also lets in Kakao's 우편번호 서비스 (its script
-and its frame).
+and its frame). Browsers report what it blocked to shop.web.csp_reports.
 """
 
 import functools
@@ -41,6 +41,8 @@ PAYMENT_HOSTS = (
 POSTCODE_FRAME_HOSTS = ("https://postcode.map.kakao.com", "https://postcode.map.daum.net")
 ADDRESS_SEARCH_PAGES = frozenset({"checkout.form"})
 HSTS = "max-age=31536000"
+REPORT_PATH = "/csp-report"  # shop.web.csp_reports
+ANY_HTTPS = ("https:",)  # the payment hosts while CSP_PAYMENT_REPORT_ONLY tries a new PG
 PERMISSIONS = "camera=(), microphone=(), geolocation=()"
 
 
@@ -69,7 +71,11 @@ def register(app: Flask) -> None:
 def add_headers(response):
     config = current_app.config
     headers = response.headers
-    headers["Content-Security-Policy"] = policy(config, csp_nonce(), request.endpoint)
+    nonce, trying_a_pg = csp_nonce(), config["CSP_PAYMENT_REPORT_ONLY"]
+    headers["Content-Security-Policy"] = policy(config, nonce, request.endpoint, trying_a_pg)
+    if trying_a_pg:  # what the strict payment hosts would block is reported, not blocked
+        headers["Content-Security-Policy-Report-Only"] = policy(config, nonce, request.endpoint)
+    headers["Reporting-Endpoints"] = f'csp="{config["SHOP_URL"]}{REPORT_PATH}"'
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
@@ -80,9 +86,10 @@ def add_headers(response):
     return response
 
 
-def policy(config, nonce: str, endpoint: str | None = None) -> str:
+def policy(config, nonce: str, endpoint: str | None = None, any_pg: bool = False) -> str:
+    """The policy; `any_pg` lets the payment window frame and post to any https host."""
     live = config["PAYMENT_MODE"] == "live"
-    payment_hosts = PAYMENT_HOSTS if live else ()
+    payment_hosts = (ANY_HTTPS if any_pg else PAYMENT_HOSTS) if live else ()
     sdk = (origin(config["PORTONE_SDK_URL"]),) if live else ()
     postcode_script, postcode_frames = address_search_hosts(config, endpoint)
     directives = {
@@ -97,6 +104,8 @@ def policy(config, nonce: str, endpoint: str | None = None) -> str:
         "frame-ancestors": ("'none'",),
         "base-uri": ("'self'",),
         "object-src": ("'none'",),
+        "report-uri": (REPORT_PATH,),  # browsers without the Reporting API
+        "report-to": ("csp",),  # Reporting-Endpoints names it
     }
     return "; ".join(" ".join((name, *sources)) for name, sources in directives.items())
 
