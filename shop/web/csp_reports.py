@@ -3,9 +3,10 @@ window's host missing from PAYMENT_HOSTS blocks the payment in production, and t
 merchant hears of it. Each report is logged at WARNING with the blocked host, the directive and
 the page's path; never the full URLs, whose query strings may carry an order's details.
 
-Both forms browsers send are read: `report-uri`'s `application/csp-report` body
-(`{"csp-report": {"blocked-uri", "effective-directive", "document-uri"}}`) and `report-to`'s
-`application/reports+json` list (`[{"type": "csp-violation", "body": {"blockedURL",
+The policy names this route with `report-uri`, whose `application/csp-report` body is
+`{"csp-report": {"blocked-uri", "effective-directive", "document-uri"}}`. A merchant who adds
+`report-to` (a Reporting-Endpoints header naming this URL) gets the Reporting API's
+`application/reports+json` list read too (`[{"type": "csp-violation", "body": {"blockedURL",
 "effectiveDirective", "documentURL"}}]`), as the CSP Level 3 and Reporting API drafts define.
 """
 

@@ -4,7 +4,9 @@ events in every frame, and its console's CSP errors) while a customer walks the 
 pays, in the desktop window's frame and in the phone's full-page window, and while a tester
 uses the sandbox's console."""
 
+import logging
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -12,6 +14,7 @@ from playwright.sync_api import expect
 from tests.browser.test_desktop_journey import checkout_one_chair, open_window
 from tests.browser.test_mobile_journey import RETURN_PAGE, checkout_on_phone
 
+REPORT_PATIENCE = 30  # seconds; Chromium sends a report-uri report at once (tried: under 1 s)
 REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
   window.reportCspViolation(
@@ -98,3 +101,26 @@ def test_the_watch_sees_a_violation_when_there_is_one(live_shop, page, violation
         page.wait_for_timeout(100)
     assert any("style-src" in text for text in violations), violations
     assert any("img-src" in text for text in violations), violations
+
+
+def test_chromium_reports_a_blocked_host_and_the_shop_logs_it(live_shop, page, caplog):
+    caplog.set_level(logging.WARNING, logger="shop.web.csp_reports")
+    page.goto(live_shop.url + "/")
+
+    page.evaluate(
+        """() => {
+          const image = document.createElement("img");
+          image.src = "https://pg.not-listed.example/logo.png?order=secret";
+          document.body.appendChild(image);
+        }"""
+    )
+
+    expected = "CSP blocked https://pg.not-listed.example (img-src) on /"
+    deadline = time.monotonic() + REPORT_PATIENCE
+    while expected not in logged(caplog) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert logged(caplog) == [expected]
+
+
+def logged(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "shop.web.csp_reports"]

@@ -75,7 +75,6 @@ def test_in_sandbox_mode_the_pages_load_only_the_shops_own_scripts_frames_and_st
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
         "report-uri": ["/csp-report"],
-        "report-to": ["csp"],
     }
 
 
