@@ -25,7 +25,6 @@ from wtforms.validators import (
 from shop.core.couriers import INVOICE_DIGITS, Courier, invoice_digits
 from shop.core.ledger import Payment
 from shop.core.models import OrderStatus
-from shop.core.returns import ReturnReason
 from shop.storefront.forms import RefundAccountForm
 from shop.storefront.returns import ReturnForm
 
@@ -169,14 +168,8 @@ class RefuseReturnForm(ConfirmForm):
     )
 
 
-class TakeReturnForm(ConfirmForm):
-    """반품 접수: the reason decides the deduction, as on the customer's own form."""
-
-    reason = ReturnForm.reason
-    detail = ReturnForm.detail
-
-    def chosen(self) -> ReturnReason:
-        return ReturnReason(self.reason.data)
+class TakeReturnForm(ReturnForm, ConfirmForm):
+    """반품 접수: the customer's own form (the reason decides the deduction), confirmed."""
 
 
 class ReturnRefundForm(ConfirmForm):

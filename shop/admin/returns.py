@@ -46,7 +46,7 @@ def take_return(merchant_uid: str):
     order = find_order(merchant_uid)
     form = TakeReturnForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash_errors(form)
         return back_to(order)
     fee = current_app.config["RETURN_SHIPPING_FEE"]
     detail = (form.detail.data or "").strip()
@@ -77,7 +77,7 @@ def refuse_return(merchant_uid: str):
     order = find_order(merchant_uid)
     form = RefuseReturnForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash_errors(form)
         return back_to(order)
     why = form.refusal.data.strip()
     return finish(order, lambda: returns.refuse(order, why), "반품을 거절했습니다.")
@@ -100,7 +100,7 @@ def refund_return(merchant_uid: str):
     order = find_order(merchant_uid)
     form = return_refund_form(refund_source(order))
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash_errors(form)
         return back_to(order)
     try:
         amount = returns.refund(gateway(), order, form.account())
@@ -110,3 +110,7 @@ def refund_return(merchant_uid: str):
     else:
         flash(f"반품 환불 {won(amount)}을 마쳤습니다.", "success")
     return back_to(order)
+
+
+def flash_errors(form) -> None:
+    flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
