@@ -2,8 +2,8 @@
 
 This module holds the blueprint, its token check, getToken and the payment lookups; the other
 routes join the blueprint from their own modules: prepare.py, cancel.py, balance.py, vbanks.py,
-escrows.py and receipts.py. What a request names besides its path is read by params.py; a
-route refuses by raising rest.Refusal, which this blueprint answers in the envelope.
+escrows.py, receipts.py and codes.py. What a request names besides its path is read by
+params.py; a route refuses by raising rest.Refusal, which this blueprint answers in the envelope.
 """
 
 import hmac

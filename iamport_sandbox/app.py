@@ -15,7 +15,7 @@ from .store import SandboxStore
 
 # These modules' routes join api's blueprint as they are imported, so this order (after api's
 # own) is the order of their rules in the URL map.
-from . import prepare, cancel, balance, vbanks, escrows, receipts  # noqa: F401  # isort: skip
+from . import prepare, cancel, balance, vbanks, escrows, receipts, codes  # noqa: F401  # isort: skip
 
 # The app is named after the package, not this module, so its logger is `iamport_sandbox`.
 PACKAGE = __name__.rpartition(".")[0]
@@ -37,6 +37,8 @@ DEFAULTS = {
     "SANDBOX_CONSOLE_PASSWORD_HASH": None,
     # Host names it answers besides loopback and the merchant's (comma-separated; hosts.py).
     "SANDBOX_ALLOWED_HOSTS": None,
+    # The account's PG channels (GET /users/pg): "provider" or "provider.MID", comma-separated.
+    "SANDBOX_PG_CHANNELS": codes.DEFAULT_CHANNELS,
 }
 
 # PortOne's texts for these are unknown; the sandbox answers in the same envelope with its own.
@@ -60,6 +62,7 @@ ENVIRONMENT = (
     "SANDBOX_MERCHANT_ORIGINS",
     "SANDBOX_CONSOLE_PASSWORD_HASH",
     "SANDBOX_ALLOWED_HOSTS",
+    "SANDBOX_PG_CHANNELS",
 )
 
 

@@ -1,5 +1,6 @@
-"""Commands next to what they manage: `flask --app shop seed`, `reconcile`, `refund` and
-`send-notices` (the schema is Flask-Migrate's: `flask --app shop db upgrade`)."""
+"""Commands next to what they manage: `flask --app shop seed`, `reconcile`, `refund`,
+`send-notices` and `preflight` (shop.preflight; the schema is Flask-Migrate's:
+`flask --app shop db upgrade`)."""
 
 import sys
 from datetime import timedelta
@@ -19,6 +20,7 @@ from shop.payments import cash_receipts, escrow
 from shop.payments.cancellation import refund
 from shop.payments.reconcile import reconcile
 from shop.payments.refunds import RefundRefused
+from shop.preflight import preflight_command
 from shop.storefront.demo import DEMO_PRODUCTS
 
 
@@ -28,6 +30,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(refund_command)
     app.cli.add_command(send_notices_command)
     app.cli.add_command(admin_password_command)
+    app.cli.add_command(preflight_command)
 
 
 @click.command("seed")

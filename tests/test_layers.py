@@ -1,7 +1,8 @@
 """The layer rule: each package of the shop imports only the packages below it, the sandbox
 imports nothing of the shop, and no modules import each other in a circle.
 
-    core ← web ← notices ← payments ← storefront ← admin ← the factory (shop/__init__) and cli
+    core ← web ← notices ← payments ← storefront ← admin ← the factory (shop/__init__), cli
+    and preflight
 
 Read from the source (ast), so an import inside a function counts as much as one at the top;
 imports under `if TYPE_CHECKING:` are for the type checker only and do not count.
@@ -64,11 +65,12 @@ def _module_or_base(base: str, name: str) -> str:
 
 
 def layer_of(module: str) -> int | None:
-    """0 for core … 5 for admin; 6 for the factory and the cli; None outside the shop."""
+    """0 for core … 5 for admin; 6 for the factory, the cli and its preflight; None outside
+    the shop."""
     parts = module.split(".")
     if parts[0] != "shop":
         return None
-    if len(parts) == 1 or parts[1] == "cli":
+    if len(parts) == 1 or parts[1] in ("cli", "preflight"):
         return len(LAYERS)
     return LAYERS.index(parts[1]) if parts[1] in LAYERS else None
 

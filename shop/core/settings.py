@@ -125,6 +125,8 @@ SETTINGS = (
     # Unset: the sandbox's own defaults (iamport_sandbox.DEFAULTS) apply.
     from_env("SANDBOX_WEBHOOK_URL", UNSET),
     from_env("SANDBOX_WEBHOOK_FORMAT", UNSET),
+    # The sandbox account's PG channels (GET /users/pg), comma-separated "provider[.MID]"
+    from_env("SANDBOX_PG_CHANNELS", UNSET),
     instance_only("SESSION_COOKIE_SAMESITE", "Lax"),
     instance_only("SESSION_COOKIE_SECURE", None),  # None: secure exactly when SHOP_URL is https
     instance_only("SESSION_COOKIE_HTTPONLY", True),

@@ -4,7 +4,8 @@ sandbox's mailbox. Each transport sends one letter or raises one of MAIL_FAILURE
 import smtplib
 import sqlite3
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.errors import MessageError
 from email.header import Header
@@ -43,13 +44,21 @@ def transport_for(app: Flask) -> Transport | None:
 
 
 def send_by_smtp(config, letter: Letter) -> None:
+    with smtp_session(config) as smtp:
+        smtp.send_message(compose(letter, mail_sender(config)))
+
+
+@contextmanager
+def smtp_session(config) -> Iterator[smtplib.SMTP]:
+    """A connection to MAIL_SERVER, encrypted and logged in as configured (the preflight opens
+    one too); raises one of MAIL_FAILURES."""
     server, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
     with smtplib.SMTP(server, port, timeout=timeout) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls(context=ssl.create_default_context())
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        smtp.send_message(compose(letter, mail_sender(config)))
+        yield smtp
 
 
 def compose(letter: Letter, sender: str) -> MIMEText:

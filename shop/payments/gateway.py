@@ -110,6 +110,10 @@ class PortOne:
         """Close an issued virtual account that has not been paid into."""
         return self._call("DELETE", "/vbanks/" + quote(imp_uid, safe=""))
 
+    def pg_channels(self) -> list[dict[str, Any]]:
+        """The account's PG channels (pg_provider, pg_id, sandbox, type) in PortOne's console."""
+        return self._call("GET", "/users/pg")
+
     def check(self) -> None:
         """Raise GatewayError unless PortOne gives this shop a token now."""
         self._forget_token()
