@@ -13,6 +13,7 @@ from shop.admin import (  # noqa: F401 - they add to bp
     orders,
     receipts,
     returns,
+    review,
     shipping,
 )
 from shop.admin.blueprint import bp

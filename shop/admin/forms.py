@@ -172,23 +172,26 @@ class TakeReturnForm(ReturnForm, ConfirmForm):
     """반품 접수: the customer's own form (the reason decides the deduction), confirmed."""
 
 
-class ReturnRefundForm(ConfirmForm):
-    """반품 환불: the amount is the shop's (paid less the deduction), never typed."""
+class MoneyBackForm(ConfirmForm):
+    """Money going back in an amount the shop decides, never typed: a 반품 환불 (paid less the
+    deduction), a review's 결제 하나 환불 or 주문 취소 (all that is left)."""
 
     def account(self) -> dict[str, str] | None:
         return None
 
 
-class VbankReturnRefundForm(ReturnRefundForm):
+class VbankMoneyBackForm(MoneyBackForm):
     refund_holder = RefundAccountForm.refund_holder
     refund_bank = RefundAccountForm.refund_bank
     refund_account = RefundAccountForm.refund_account
     account = RefundAccountForm.account
 
 
-def return_refund_form(payment: Payment | None) -> ReturnRefundForm:
+def money_back_form(payment: Payment | None, prefix: str = "") -> MoneyBackForm:
+    """With the refund account when the money goes back from a virtual account; `prefix`
+    keeps apart several forms on one page."""
     vbank = payment is not None and payment.pay_method == "vbank"
-    return (VbankReturnRefundForm if vbank else ReturnRefundForm)()
+    return (VbankMoneyBackForm if vbank else MoneyBackForm)(prefix=prefix)
 
 
 def refund_form(payment: Payment | None) -> RefundForm | None:

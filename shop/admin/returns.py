@@ -10,7 +10,7 @@ from flask import current_app, flash
 
 from shop.admin.actions import back_to, gateway
 from shop.admin.blueprint import bp
-from shop.admin.forms import ConfirmForm, RefuseReturnForm, TakeReturnForm, return_refund_form
+from shop.admin.forms import ConfirmForm, RefuseReturnForm, TakeReturnForm, money_back_form
 from shop.core.extensions import db
 from shop.core.formatting import won
 from shop.core.models import Order
@@ -31,7 +31,7 @@ def return_helpers() -> dict:
         "refuse_form": lambda: RefuseReturnForm(formdata=None),
         "take_return_form": lambda order: TakeReturnForm(formdata=None, detail=denial(order)),
         "return_takeable": returns.sent_out,
-        "return_refund_form": lambda order: return_refund_form(refund_source(order)),
+        "return_refund_form": lambda order: money_back_form(refund_source(order)),
     }
 
 
@@ -98,7 +98,7 @@ def finish(order: Order, move: Callable[[], None], done: str):
 @bp.post("/orders/<merchant_uid>/return/refund")
 def refund_return(merchant_uid: str):
     order = find_order(merchant_uid)
-    form = return_refund_form(refund_source(order))
+    form = money_back_form(refund_source(order))
     if not form.validate_on_submit():
         flash_errors(form)
         return back_to(order)

@@ -13,6 +13,7 @@ from shop.core.models import Order, OrderStatus, PaymentStatus
 from shop.payments.cash_receipts import Receipting
 from shop.payments.escrow import Registration
 from shop.payments.escrow_changes import Verdict
+from shop.payments.review import Resolution
 
 SOURCES = {
     EventSource.CALLBACK: "결제창 콜백 (PC)",
@@ -46,6 +47,7 @@ OUTCOMES = {
 OUTCOMES |= {attempt.value: attempt.label for attempt in Registration}
 OUTCOMES |= {attempt.value: attempt.label for attempt in Receipting}
 OUTCOMES |= {verdict.value: verdict.label for verdict in Verdict}
+OUTCOMES |= {decision.value: f"확인 필요 처리: {decision.label}" for decision in Resolution}
 GATEWAY_STATUSES = {
     PaymentStatus.READY: "대기",
     PaymentStatus.PAID: "결제됨",

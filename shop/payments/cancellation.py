@@ -40,15 +40,16 @@ def refund(
     cause: RefundCause = RefundCause.OPERATOR,
     amount: int | None = None,
     account: dict | None = None,
+    imp_uid: str | None = None,
 ) -> SyncResult:
-    """Refund (all or `amount` of) the payment an order holds; RefundRefused with the reason
-    in words when it cannot be done or PortOne says no."""
+    """Refund (all or `amount` of) the payment an order holds, or of the one named `imp_uid`;
+    RefundRefused with the reason in words when it cannot be done or PortOne says no."""
     order = locked_order(merchant_uid)
     if order is None:
         raise RefundRefused("주문을 찾을 수 없습니다.")
     if cause == RefundCause.CUSTOMER and sent(order.fulfilment):
         raise RefundRefused(GOODS_SENT)  # the goods left while the customer was deciding
-    payment = refunds.refund_source(order)
+    payment = refunds.refund_source(order, imp_uid)
     if payment is None:
         raise RefundRefused("이 주문에는 환불할 결제가 없습니다.")
     pending = _unfinished(payment.imp_uid)

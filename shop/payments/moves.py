@@ -14,6 +14,8 @@ from shop.payments import effects, states
 from shop.payments.events import add_detail, new_event, record_claim
 from shop.payments.outcomes import Outcome, SyncResult
 
+S = OrderStatus
+
 
 def locked_order(merchant_uid: str) -> Order | None:
     """The order, locked until commit on PostgreSQL (SQLite holds its write lock already)."""
@@ -41,15 +43,23 @@ def judge(order: Order, payment: Payment) -> Outcome:
 def move(order: Order, event: PaymentEvent) -> None:
     """Move the order where its payments point, if the table allows; then stock and notices
     follow the status (each once)."""
-    event.order_status_before = order.status.value
+    before = order.status
+    event.order_status_before = before.value
     wanted, reason = states.target(order, order.payments, datetime.now(UTC))
-    step = states.next_status(order.status, wanted) if wanted else None
-    if wanted and step is None and wanted != order.status:
-        add_detail(event, f"transition {order.status.value} → {wanted.value} refused")
-    if step is not None:
-        conditional_move(order, step, reason)
+    step = states.next_status(before, wanted) if wanted else None
+    if wanted and step is None and wanted != before:
+        add_detail(event, refusal(before, wanted))
+    if step is not None and conditional_move(order, step, reason):
+        add_detail(event, states.REVIEW_EXITS.get(step) if before == S.NEEDS_REVIEW else None)
     add_detail(event, "; ".join(effects.follow(order)))
     event.order_status_after = order.status.value
+
+
+def refusal(current: OrderStatus, wanted: OrderStatus) -> str:
+    """Why the payments' word was not followed, for the event."""
+    if current == S.NEEDS_REVIEW:
+        return f"확인 필요: 관리자가 처리할 때까지 주문 상태를 바꾸지 않습니다 (결제 기준 {wanted.label})"
+    return f"transition {current.value} → {wanted.value} refused"
 
 
 def record_move(order: Order, step: OrderStatus, source: EventSource, note: str) -> bool:

@@ -40,10 +40,12 @@ class RefundRefused(Exception):
         self.message = message
 
 
-def refund_source(order: Order) -> Payment | None:
-    """The payment a refund gives money back from, the first that holds money; what a refund
-    of "all" gives back is its `refundable` (the customer's cancel page says so beforehand)."""
-    return next((p for p in order.payments if holds_money(p)), None)
+def refund_source(order: Order, imp_uid: str | None = None) -> Payment | None:
+    """The payment a refund gives money back from: the first that holds money, or the one
+    named; what a refund of "all" gives back is its `refundable` (the customer's cancel page
+    says so beforehand)."""
+    held = (p for p in order.payments if holds_money(p))
+    return next((p for p in held if imp_uid in (None, p.imp_uid)), None)
 
 
 def request(

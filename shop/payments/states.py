@@ -2,7 +2,9 @@
 
 The order's status is decided from *all* of its payments as last fetched from PortOne, never
 from the one delivery at hand, so deliveries arriving in any order reach the same status.
-A move the table does not allow is refused; money the table cannot place goes to review.
+A move the table does not allow is refused; money the table cannot place goes to review, and
+review waits for a person (shop.payments.review): a sync leaves it only by a move REVIEW_EXITS
+names.
 """
 
 from collections.abc import Iterable
@@ -12,6 +14,16 @@ from shop.core.ledger import Payment
 from shop.core.models import Order, OrderStatus, PaymentStatus, as_utc
 
 S = OrderStatus
+
+# The automatic ways out of review, each with the words its event records. PortOne reporting all
+# of the order's money given back settles it: nothing is held, nothing is owed. Anything else a
+# later sync finds (a duplicate refunded, a deposit that fits) is stored, and waits for a person.
+REVIEW_EXITS: dict[OrderStatus, str] = {
+    S.REFUNDED: "확인 필요 자동 해소: PortOne에서 이 주문의 결제가 모두 환불되었습니다",
+}
+# What only a person decides for an order in review (shop.payments.review, source admin):
+# keep the money and go on, or cancel once it is all given back.
+RESOLUTIONS = frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.CANCELLED})
 
 # The only moves; anything else is refused and recorded. No move goes backwards: a stale
 # `ready` after `paid`, or a `cancelled` claim for a paid order, changes nothing.
@@ -31,7 +43,7 @@ ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.EXPIRED: frozenset({S.NEEDS_REVIEW, S.CANCELLED}),  # money after the due date: review
     S.PAID: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED, S.NEEDS_REVIEW}),
     S.PARTIALLY_REFUNDED: frozenset({S.REFUNDED, S.NEEDS_REVIEW}),
-    S.NEEDS_REVIEW: frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED}),
+    S.NEEDS_REVIEW: frozenset(REVIEW_EXITS),  # sticky: see RESOLUTIONS
     S.FORGED: frozenset({S.NEEDS_REVIEW}),
     S.REFUNDED: frozenset({S.NEEDS_REVIEW}),
     # Money that still arrives on a cancelled order is refunded (shop.payments.refunds); the order
@@ -49,7 +61,13 @@ SETTLED = frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED, S.NEEDS_REVIEW})
 
 
 def allowed(current: OrderStatus, target: OrderStatus) -> bool:
+    """A move the shop makes on its own (a sync, a customer's cancel)."""
     return target in ALLOWED[current]
+
+
+def resolves(current: OrderStatus, target: OrderStatus) -> bool:
+    """A move out of review that only an admin's decision makes."""
+    return current == S.NEEDS_REVIEW and target in RESOLUTIONS
 
 
 def next_status(current: OrderStatus, target: OrderStatus) -> OrderStatus | None:

@@ -15,7 +15,8 @@ Each run starts an empty shop (SQLite) and lets Hypothesis choose steps in four 
   order's merchant_uid or a status the payment does not have, or a payment nobody made;
 - the shop's cron: reconciliation.
 
-After every step the promises of tests/invariants.py hold (`reconciled=False`), the shop has
+After every step the promises of tests/invariants.py hold (`reconciled=False`), an order seen
+in needs_review has left it only by a move the status table names for that, the shop has
 answered nothing >= 500 but the 503 "pending" a fault calls for, and every sandbox answer
 fits the V1 spec. A delivery that met a fault leaves its order as it was, a repeated one
 changes nothing, and a forged one does not move the order it names. After a fault-free
@@ -54,7 +55,7 @@ from shop.core.models import Order, OrderStatus, Product
 from shop.payments.reconcile import reconcile
 from shop.payments.settled import FINAL
 from tests.conftest import GatewaySwitch, Shopper, make_app, wait_for_webhooks
-from tests.invariants import broken_promises
+from tests.invariants import broken_promises, left_review
 from tests.spec_check import SpecCheck
 
 pytestmark = pytest.mark.slow  # about 30 s on two cores, far longer when it shrinks
@@ -123,6 +124,7 @@ class PaymentMachine(RuleBasedStateMachine):
         self.token = self.shopper.csrf_token()
         self.server_errors: list[str] = []
         self.reached: set[OrderStatus] = set()
+        self.seen: dict[str, OrderStatus] = {}  # the statuses after the last step
         self.steps = -1  # the invariants also run once before the first rule
 
     def teardown(self):
@@ -328,6 +330,18 @@ class PaymentMachine(RuleBasedStateMachine):
     @invariant()
     def promises_are_kept(self):
         broken = broken_promises(self.app, reconciled=False)
+        assert not broken, "\n".join(broken)
+
+    @invariant()
+    def review_waits_for_a_person(self):
+        """An order that entered needs_review leaves it only by an admin's resolution or a
+        move the status table names (states.REVIEW_EXITS): no later delivery, return or
+        reconciliation takes it on to paid."""
+        now = self.statuses()
+        with self.app.app_context():
+            broken = left_review(self.seen, now)
+            db.session.rollback()
+        self.seen = now
         assert not broken, "\n".join(broken)
 
     @invariant()

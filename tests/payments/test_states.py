@@ -6,7 +6,7 @@ import pytest
 
 from shop.core.ledger import Payment
 from shop.core.models import Order, OrderStatus
-from shop.payments.states import ALLOWED, next_status, target
+from shop.payments.states import ALLOWED, REVIEW_EXITS, next_status, resolves, target
 
 S = OrderStatus
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
@@ -69,7 +69,9 @@ def test_a_payment_that_does_not_fit_a_paid_order_is_reviewed_not_called_forged(
         (S.EXPIRED, S.PAID, S.NEEDS_REVIEW),  # a deposit after the due date
         (S.FORGED, S.PAID, S.NEEDS_REVIEW),
         (S.FORGED, S.REFUNDED, None),
-        (S.NEEDS_REVIEW, S.PAID, S.PAID),  # the duplicate was refunded at the console
+        (S.NEEDS_REVIEW, S.PAID, None),  # the duplicate refunded: review waits for a person
+        (S.NEEDS_REVIEW, S.PARTIALLY_REFUNDED, None),
+        (S.NEEDS_REVIEW, S.REFUNDED, S.REFUNDED),  # the one named way out: all money went back
     ],
 )
 def test_a_move_is_made_only_where_the_table_allows(current, wanted_status, step):
@@ -79,3 +81,9 @@ def test_a_move_is_made_only_where_the_table_allows(current, wanted_status, step
 def test_the_table_covers_every_status_and_never_loops_to_itself():
     assert set(ALLOWED) == set(OrderStatus)
     assert all(status not in targets for status, targets in ALLOWED.items())
+
+
+def test_only_an_admin_resolves_a_review_and_only_named_moves_leave_it_on_their_own():
+    assert ALLOWED[S.NEEDS_REVIEW] == set(REVIEW_EXITS) == {S.REFUNDED}
+    assert all(resolves(S.NEEDS_REVIEW, step) for step in (S.PAID, S.CANCELLED))
+    assert not any(resolves(status, S.PAID) for status in OrderStatus if status != S.NEEDS_REVIEW)

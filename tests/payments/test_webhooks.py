@@ -222,7 +222,9 @@ def test_a_locked_database_asks_portone_to_retry(tmp_path):
     assert order_status(app, merchant_uid) == OrderStatus.PAID
 
 
-def test_a_second_paid_payment_for_one_order_is_refunded_automatically(app, shopper):
+def test_a_second_paid_payment_is_refunded_automatically_and_the_order_waits_in_review(
+    app, shopper
+):
     merchant_uid = shopper.buy()
     windows = [shopper.open_window(merchant_uid), shopper.open_window(merchant_uid)]
     first, second = (shopper.decide(window, "approve")[0] for window in windows)
@@ -230,12 +232,17 @@ def test_a_second_paid_payment_for_one_order_is_refunded_automatically(app, shop
     assert shopper.complete(first, merchant_uid).json["status"] == "success"
     answer = post_webhook(shopper.client, second, merchant_uid)
 
-    assert answer.json["outcome"] == "cancelled"
-    assert order_status(app, merchant_uid) == OrderStatus.PAID
-    assert stock(app) == 12 - 1  # the goods of the first payment stay sold
+    assert answer.json["outcome"] == "needs_review"
+    assert app.extensions["portone"].get_payment(second)["status"] == "cancelled"
+    # The duplicate went back, but review waits for a person (shop.payments.review).
+    assert order_status(app, merchant_uid) == OrderStatus.NEEDS_REVIEW
+    assert stock(app) == 12 - 1  # the goods of the first payment stay taken
     moves = [(e.order_status_before, e.order_status_after, e.source) for e in events(app)]
     assert ("paid", "needs_review", "webhook") in moves
-    assert ("needs_review", "paid", "refund") in moves
+    assert ("needs_review", "needs_review", "refund") in moves
+    assert not [move for move in moves if move[0] == "needs_review" != move[1]]
+    assert post_webhook(shopper.client, first, merchant_uid).status_code == 200
+    assert order_status(app, merchant_uid) == OrderStatus.NEEDS_REVIEW  # a later sync too
     assert broken_promises(app) == []
 
 
