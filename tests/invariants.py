@@ -97,7 +97,8 @@ def legal(event: PaymentEvent) -> bool:
     before, after = OrderStatus(event.order_status_before), OrderStatus(event.order_status_after)
     if event.source == EventSource.ADMIN and states.resolves(before, after):
         return True
-    return states.allowed(before, after)
+    named = states.DUPLICATE_REFUNDED in (event.detail or "") and after in states.BACK_TO_PAID
+    return states.allowed(before, after) or (before == OrderStatus.NEEDS_REVIEW and named)
 
 
 def left_review(before: dict[str, OrderStatus], after: dict[str, OrderStatus]) -> list[str]:

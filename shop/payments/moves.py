@@ -8,7 +8,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.core.extensions import db
-from shop.core.ledger import EventSource, Payment, PaymentEvent
+from shop.core.ledger import EventSource, Payment, PaymentEvent, RefundCause, RefundState
 from shop.core.models import Order, OrderStatus, PaymentStatus
 from shop.payments import effects, states
 from shop.payments.events import add_detail, new_event, record_claim
@@ -47,12 +47,46 @@ def move(order: Order, event: PaymentEvent) -> None:
     event.order_status_before = before.value
     wanted, reason = states.target(order, order.payments, datetime.now(UTC))
     step = states.next_status(before, wanted) if wanted else None
+    if before == S.NEEDS_REVIEW and wanted in states.BACK_TO_PAID and duplicate_refunded(order):
+        step = wanted
     if wanted and step is None and wanted != before:
         add_detail(event, refusal(before, wanted))
     if step is not None and conditional_move(order, step, reason):
-        add_detail(event, states.REVIEW_EXITS.get(step) if before == S.NEEDS_REVIEW else None)
+        add_detail(event, review_exit(before, step))
     add_detail(event, "; ".join(effects.follow(order)))
     event.order_status_after = order.status.value
+
+
+def review_exit(before: OrderStatus, after: OrderStatus) -> str | None:
+    """The words of the named automatic way out of review just taken, for its event."""
+    if before != S.NEEDS_REVIEW:
+        return None
+    return states.REVIEW_EXITS.get(after, states.DUPLICATE_REFUNDED)
+
+
+def duplicate_refunded(order: Order) -> bool:
+    """Paid before review, and all that came beyond refunded by the shop itself."""
+    refunds = order.refunds
+    return (
+        entered_review_from(order) in states.BACK_TO_PAID
+        and any(refund.cause == RefundCause.DUPLICATE for refund in refunds)
+        and all(refund.state == RefundState.DONE for refund in refunds)
+    )
+
+
+def entered_review_from(order: Order) -> OrderStatus | None:
+    query = (
+        select(PaymentEvent.order_status_before)
+        .where(
+            PaymentEvent.order_id == order.id,
+            PaymentEvent.order_status_after == S.NEEDS_REVIEW.value,
+            PaymentEvent.order_status_before != S.NEEDS_REVIEW.value,
+        )
+        .order_by(PaymentEvent.id.desc())
+        .limit(1)
+    )
+    found = db.session.execute(query).scalar()
+    return OrderStatus(found) if found else None
 
 
 def refusal(current: OrderStatus, wanted: OrderStatus) -> str:

@@ -21,6 +21,11 @@ S = OrderStatus
 REVIEW_EXITS: dict[OrderStatus, str] = {
     S.REFUNDED: "확인 필요 자동 해소: PortOne에서 이 주문의 결제가 모두 환불되었습니다",
 }
+# The one conditional way out: an order paid before review, whose money beyond its payment the
+# shop refunded by itself (RefundCause.DUPLICATE), is paid again once every refund went through
+# (shop.payments.moves.duplicate_refunded). A refusal, or a refund by a person, leaves it waiting.
+DUPLICATE_REFUNDED = "확인 필요 자동 해소: 결제된 주문에 더 들어온 결제를 상점이 환불했습니다"
+BACK_TO_PAID = frozenset({S.PAID, S.PARTIALLY_REFUNDED})
 # What only a person decides for an order in review (shop.payments.review, source admin):
 # keep the money and go on, or cancel once it is all given back.
 RESOLUTIONS = frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.CANCELLED})

@@ -14,6 +14,7 @@ from shop import create_app
 from shop.core.extensions import db
 from shop.core.ledger import PaymentEvent
 from shop.core.models import OrderStatus
+from shop.payments import states
 from tests.conftest import (
     GatewaySwitch,
     Shopper,
@@ -222,9 +223,7 @@ def test_a_locked_database_asks_portone_to_retry(tmp_path):
     assert order_status(app, merchant_uid) == OrderStatus.PAID
 
 
-def test_a_second_paid_payment_is_refunded_automatically_and_the_order_waits_in_review(
-    app, shopper
-):
+def test_a_second_paid_payment_is_refunded_automatically_and_the_order_is_paid_again(app, shopper):
     merchant_uid = shopper.buy()
     windows = [shopper.open_window(merchant_uid), shopper.open_window(merchant_uid)]
     first, second = (shopper.decide(window, "approve")[0] for window in windows)
@@ -232,17 +231,17 @@ def test_a_second_paid_payment_is_refunded_automatically_and_the_order_waits_in_
     assert shopper.complete(first, merchant_uid).json["status"] == "success"
     answer = post_webhook(shopper.client, second, merchant_uid)
 
-    assert answer.json["outcome"] == "needs_review"
+    assert answer.json["outcome"] == "cancelled"
     assert app.extensions["portone"].get_payment(second)["status"] == "cancelled"
-    # The duplicate went back, but review waits for a person (shop.payments.review).
-    assert order_status(app, merchant_uid) == OrderStatus.NEEDS_REVIEW
-    assert stock(app) == 12 - 1  # the goods of the first payment stay taken
+    assert order_status(app, merchant_uid) == OrderStatus.PAID
+    assert stock(app) == 12 - 1  # the goods of the first payment stay sold
     moves = [(e.order_status_before, e.order_status_after, e.source) for e in events(app)]
     assert ("paid", "needs_review", "webhook") in moves
-    assert ("needs_review", "needs_review", "refund") in moves
-    assert not [move for move in moves if move[0] == "needs_review" != move[1]]
-    assert post_webhook(shopper.client, first, merchant_uid).status_code == 200
-    assert order_status(app, merchant_uid) == OrderStatus.NEEDS_REVIEW  # a later sync too
+    assert ("needs_review", "paid", "refund") in moves
+    [exit_event] = [
+        e for e in events(app) if e.order_status_before == "needs_review" != e.order_status_after
+    ]
+    assert states.DUPLICATE_REFUNDED in exit_event.detail
     assert broken_promises(app) == []
 
 
@@ -308,3 +307,22 @@ def test_the_mounted_sandbox_posts_to_this_shop_only(app, shopper, field):
     assert refused.status_code == 200  # the window's result page, telling the shop's page
     assert '"error_code": "F0015"' in refused.get_data(as_text=True)
     assert shopper.open_window(merchant_uid).status_code == 303  # the shop's own URLs open it
+
+
+def test_a_duplicate_portone_refused_to_refund_keeps_the_order_waiting_for_a_person(app, shopper):
+    from tests.payments.test_refunds import RefusingCancel
+
+    merchant_uid = shopper.buy()
+    windows = [shopper.open_window(merchant_uid), shopper.open_window(merchant_uid)]
+    first, second = (shopper.decide(window, "approve")[0] for window in windows)
+    assert shopper.complete(first, merchant_uid).json["status"] == "success"
+    gateway = app.extensions["portone"]
+    gateway.session.mount(gateway.base_url + "/payments/cancel", RefusingCancel())
+
+    post_webhook(shopper.client, second, merchant_uid)
+    gateway.session.adapters.pop(gateway.base_url + "/payments/cancel")
+    post_webhook(shopper.client, second, merchant_uid)  # a refused refund is not tried again
+
+    assert gateway.get_payment(second)["status"] == "paid"
+    assert order_status(app, merchant_uid) == OrderStatus.NEEDS_REVIEW
+    assert broken_promises(app) == []
