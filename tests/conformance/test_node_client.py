@@ -6,8 +6,10 @@ organisation's rest-client-nodejs repository as its home and sends `User-Agent:
 iamport-rest-client-nodejs/v0.9.12`. It is pinned in node/package.json and node/package-lock.json,
 and `make test` installs it (npm ci). node/conformance.js makes the calls and prints one JSON
 line per call; these tests check the values that came back, and that every JSON answer the
-client received fits PortOne's V1 spec (tests/spec_check.py). Without node or the installed
-client they fail, never skip.
+client received fits PortOne's V1 spec (tests/spec_check.py). Besides payments, prepare and
+virtual accounts, the script makes every escrow (Escrows) and cash receipt (Receipts, External)
+call the client has: on an escrow bank transfer and a plain one paid in the window. Without node
+or the installed client they fail, never skip.
 """
 
 import json
@@ -22,8 +24,8 @@ from pathlib import Path
 import pytest
 from flask import Flask, Response, request
 
-from iamport_sandbox import create_app
-from iamport_sandbox.store import SandboxStore
+from iamport_sandbox import create_app, escrows, receipts
+from iamport_sandbox.store import ReceiptKind, SandboxStore
 from tests.conformance.conftest import pay_in_the_window
 from tests.live_server import serving
 from tests.spec_check import SpecCheck, shape
@@ -47,6 +49,8 @@ SETTINGS = {
 }
 PAID_AMOUNT = 15000
 OTHER_AMOUNT = 20000
+ESCROW_AMOUNT = 30000
+CASH_AMOUNT = 11000
 UNKNOWN_IMP_UID = "imp_000000000000"
 TOKEN_SECONDS = 30 * 60
 
@@ -58,6 +62,7 @@ NO_PAYMENT_TO_CANCEL = "취소할 결제건이 존재하지 않습니다."
 ALREADY_CANCELLED = "이미 전액취소된 주문입니다."
 CANCEL_FAILED = "결제취소에 실패하였습니다."
 UNSUPPORTED_STATUS = "지원되지 않는 상태값입니다."
+REGISTRATION_NOT_FOUND = "등록된 배송정보가 존재하지 않습니다."  # the spec's (escrow GET 409)
 
 # What the client's Payment class keeps of a payment, and the times it turns into Dates (0
 # stays 0).
@@ -118,6 +123,21 @@ CLIENT_DATES = (
     "cancelled_at",
 )
 
+# What the client's Escrow, Receipt and External classes keep, and the times they make Dates.
+CLIENT_ESCROW_FIELDS = ["company", "invoice", "sent_at", "applied_at"]
+CLIENT_ESCROW_DATES = ("sent_at", "applied_at")
+CLIENT_RECEIPT_FIELDS = [
+    "receipt_tid",
+    "apply_num",
+    "type",
+    "amount",
+    "vat",
+    "receipt_url",
+    "applied_at",
+    "cancelled_at",
+]
+CLIENT_RECEIPT_DATES = ("applied_at", "cancelled_at")
+
 # The operations the script reaches, as (method, path shape).
 OPERATIONS = {
     ("POST", "/users/getToken"),
@@ -134,6 +154,15 @@ OPERATIONS = {
     ("PUT", "/vbanks/{}"),
     ("DELETE", "/vbanks/{}"),
     ("GET", "/vbanks/holder"),
+    # The client has no call for GET /escrows/logis/{imp_uid}.
+    ("POST", "/escrows/logis/{}"),
+    ("PUT", "/escrows/logis/{}"),
+    ("GET", "/receipts/{}"),
+    ("POST", "/receipts/{}"),
+    ("DELETE", "/receipts/{}"),
+    ("GET", "/receipts/external/{}"),
+    ("POST", "/receipts/external/{}"),
+    ("DELETE", "/receipts/external/{}"),
 }
 
 
@@ -156,8 +185,10 @@ class Run:
     store: SandboxStore
     check: SpecCheck
     answers: list[Answer]
-    paid: dict  # the two payments as they were before the script ran
+    paid: dict  # the card payments, as they were before the script ran
     other: dict
+    escrow: dict  # an escrow bank transfer, for its shipping
+    cash: dict  # a bank transfer without escrow, for its cash receipt
     calls: dict[str, dict]  # the script's lines by call
 
     def __getitem__(self, call: str) -> dict:
@@ -199,9 +230,9 @@ def record_answers(app: Flask, answers: list[Answer]) -> None:
         return response
 
 
-def pay(base_url: str, merchant_uid: str, amount: int) -> str:
+def pay(base_url: str, merchant_uid: str, amount: int, **params) -> str:
     merchant_code = SETTINGS["SANDBOX_MERCHANT_CODE"]
-    return pay_in_the_window(base_url, merchant_uid, amount, merchant_code, **BUYER)
+    return pay_in_the_window(base_url, merchant_uid, amount, merchant_code, **BUYER | params)
 
 
 BUYER = {"name": "노드 머그컵", "buyer_name": "홍길동", "buyer_email": "gildong@example.com"}
@@ -235,7 +266,7 @@ def run_script(node: str, *arguments: str) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> Iterator[Run]:
-    """The sandbox on 127.0.0.1, two paid payments, then the script against them, once."""
+    """The sandbox on 127.0.0.1, four paid payments, then the script against them, once."""
     node = node_and_client()
     database = tmp_path_factory.mktemp("node-client") / "sandbox.sqlite"
     app = create_app(SETTINGS | {"SANDBOX_DATABASE": str(database)})
@@ -247,9 +278,14 @@ def run(tmp_path_factory) -> Iterator[Run]:
         store = app.extensions["sandbox"]
         paid = store.get_payment(pay(url, "node-order-1", PAID_AMOUNT))
         other = store.get_payment(pay(url, "node-order-2", OTHER_AMOUNT))
+        escrow = store.get_payment(
+            pay(url, "node-order-3", ESCROW_AMOUNT, pay_method="trans", escrow=True)
+        )
+        cash = store.get_payment(pay(url, "node-order-4", CASH_AMOUNT, pay_method="trans"))
         key, secret = SETTINGS["SANDBOX_IMP_KEY"], SETTINGS["SANDBOX_IMP_SECRET"]
-        calls = run_script(node, url, key, secret, paid["imp_uid"], other["imp_uid"])
-        yield Run(url, store, check, answers, paid, other, calls)
+        imp_uids = [payment["imp_uid"] for payment in (paid, other, escrow, cash)]
+        calls = run_script(node, url, key, secret, *imp_uids)
+        yield Run(url, store, check, answers, paid, other, escrow, cash, calls)
 
 
 def iso(timestamp: int) -> str | int:
@@ -263,6 +299,18 @@ def iso(timestamp: int) -> str | int:
 def as_the_client_has_it(payment: dict) -> dict:
     kept = {name: payment.get(name) for name in CLIENT_PAYMENT_FIELDS}
     return kept | {name: iso(payment[name]) for name in CLIENT_DATES}
+
+
+def logis_as_the_client_has_it(record: dict) -> dict:
+    fields = record["logis"] | {"applied_at": record["applied_at"]}
+    kept = {name: fields[name] for name in CLIENT_ESCROW_FIELDS}
+    return kept | {name: iso(fields[name]) for name in CLIENT_ESCROW_DATES}
+
+
+def receipt_as_the_client_has_it(receipt: dict, owner: str) -> dict:
+    """A stored receipt as the client's Receipt (owner imp_uid) or External (merchant_uid)."""
+    kept = {name: receipt[name] for name in [owner, *CLIENT_RECEIPT_FIELDS]}
+    return kept | {name: iso(receipt[name]) for name in CLIENT_RECEIPT_DATES}
 
 
 def succeeded(line: dict, status: int = 200) -> object:
@@ -347,15 +395,17 @@ def test_lookup_of_all_payments_of_a_merchant_uid_answers_one_page(run):
     }
 
 
-def test_lookup_by_status_lists_both_paid_payments_newest_first(run):
+def test_lookup_by_status_lists_the_paid_payments_newest_first(run):
     page = succeeded(run["payments-by-status"])
 
-    assert (page["total"], page["previous"], page["next"]) == (2, 0, 0)
+    assert (page["total"], page["previous"], page["next"]) == (4, 0, 0)
     assert [payment["imp_uid"] for payment in page["list"]] == [
+        run.cash["imp_uid"],
+        run.escrow["imp_uid"],
         run.other["imp_uid"],
         run.paid["imp_uid"],
     ]
-    assert page["list"][1] == as_the_client_has_it(run.paid)
+    assert page["list"][3] == as_the_client_has_it(run.paid)
 
 
 @pytest.mark.parametrize("call", ["unknown-imp_uid", "unknown-merchant_uid", "balance-of-unknown"])
@@ -475,6 +525,169 @@ def test_revoking_a_revoked_account_is_refused_with_400(run):
 def test_the_account_holder_lookup_finds_the_holder_or_answers_404(run):
     assert succeeded(run["vbank-holder"]) == {"bank_holder": "홍길동"}
     refused(run["vbank-holder-missing"], 404, -1)
+
+
+# Escrow shipping (the spec's statuses: 400 a missing field, 404 an unknown payment, 409 a
+# payment that takes no (further) registration or change)
+
+
+def test_the_escrow_payment_is_an_escrow_bank_transfer(run):
+    assert (run.escrow["escrow"], run.escrow["pay_method"]) == (True, "trans")
+    assert (run.cash["escrow"], run.cash["pay_method"]) == (False, "trans")
+
+
+def test_escrow_shipping_is_registered_then_changed_keeping_its_applied_at(run):
+    asked = run["escrow-register"]["args"]["logis"]
+    change = run["escrow-change"]["args"]["logis"]
+    registered = succeeded(run["escrow-register"])
+    changed = succeeded(run["escrow-change"])
+
+    assert registered == {
+        "company": "CJGLS",
+        "invoice": "123456789012",
+        "sent_at": iso(asked["sent_at"]),
+        "applied_at": registered["applied_at"],
+    }
+    assert datetime.fromisoformat(registered["applied_at"]) >= datetime.fromtimestamp(
+        run.escrow["paid_at"], UTC
+    )
+    assert changed == {
+        "company": "HANJIN",
+        "invoice": "998877665544",
+        "sent_at": iso(change["sent_at"]),
+        "applied_at": registered["applied_at"],
+    }
+    assert changed == logis_as_the_client_has_it(run.store.logis(run.escrow["imp_uid"]))
+
+
+def test_the_client_sends_sender_and_receiver_as_json_objects(run):
+    record = run.store.logis(run.escrow["imp_uid"])
+
+    assert record["sender"] == run["escrow-change"]["args"]["sender"]
+    assert record["receiver"] == run["escrow-change"]["args"]["receiver"]
+
+
+def test_changing_unregistered_shipping_is_refused_with_409(run):
+    assert refused(run["escrow-change-unregistered"], 409, -1) == REGISTRATION_NOT_FOUND
+
+
+def test_shipping_without_the_sender_kg_inicis_needs_is_refused_with_400(run):
+    message = refused(run["escrow-register-without-sender"], 400, -1)
+
+    assert "sender" in message
+
+
+def test_registering_shipping_twice_is_refused_with_409(run):
+    assert refused(run["escrow-register-again"], 409, -1) == escrows.ALREADY_REGISTERED
+
+
+def test_shipping_of_a_payment_without_escrow_is_refused_with_409(run):
+    assert refused(run["escrow-register-not-escrow"], 409, -1) == escrows.NOT_ESCROW
+    assert run.store.logis(run.cash["imp_uid"]) is None
+
+
+@pytest.mark.parametrize("call", ["escrow-register-unknown", "escrow-change-unknown"])
+def test_shipping_of_an_unknown_payment_is_refused_with_404(run, call):
+    assert refused(run[call], 404, -1) == PAYMENT_NOT_FOUND
+
+
+# Cash receipts of a payment (the spec's statuses: issue 400 for a payment not paid or a
+# receipt already issued; lookup 404 when none was issued; cancel 400 when none was issued)
+
+
+def test_a_cash_receipt_is_issued_read_and_cancelled(run):
+    issued = succeeded(run["receipt-issue"])
+    revoked = succeeded(run["receipt-revoke"])
+    stored = run.store.receipt(ReceiptKind.PAYMENT, run.cash["imp_uid"])
+
+    assert issued["imp_uid"] == run.cash["imp_uid"]
+    assert (issued["type"], issued["amount"], issued["vat"]) == ("person", CASH_AMOUNT, 909)
+    assert issued["apply_num"].isdigit()
+    assert issued["receipt_url"] == f"{run.url}cash-receipts/{issued['receipt_tid']}"
+    assert isinstance(issued["applied_at"], str)
+    assert issued["cancelled_at"] == 0
+    assert succeeded(run["receipt-lookup"]) == issued
+    assert revoked == issued | {"cancelled_at": revoked["cancelled_at"]}
+    assert revoked["cancelled_at"] != 0
+    assert revoked == receipt_as_the_client_has_it(stored, "imp_uid")
+    assert succeeded(run["receipt-lookup-revoked"]) == revoked
+
+
+def test_the_receipt_goes_to_whom_the_client_named(run):
+    asked = run["receipt-issue"]["args"]
+    holder = run.store.receipt(ReceiptKind.PAYMENT, run.cash["imp_uid"])["issued_to"]
+
+    assert {name: holder[name] for name in ("identifier", "identifier_type", "buyer_name")} == {
+        name: asked[name] for name in ("identifier", "identifier_type", "buyer_name")
+    }
+
+
+def test_the_payment_reports_its_receipt_while_it_is_in_force(run):
+    with_receipt = succeeded(run["cash-payment-with-receipt"])
+    after_revoke = succeeded(run["cash-payment-after-revoke"])
+
+    assert (with_receipt["imp_uid"], with_receipt["cash_receipt_issued"]) == (
+        run.cash["imp_uid"],
+        True,
+    )
+    assert after_revoke == as_the_client_has_it(run.store.get_payment(run.cash["imp_uid"]))
+    assert after_revoke["cash_receipt_issued"] is False
+
+
+def test_a_lookup_before_issue_is_refused_with_404(run):
+    assert refused(run["receipt-before-issue"], 404, -1) == receipts.RECEIPT_NOT_FOUND
+
+
+def test_cancelling_a_receipt_never_issued_is_refused_with_400(run):
+    assert refused(run["receipt-revoke-never-issued"], 400, -1) == receipts.NEVER_ISSUED
+
+
+def test_issuing_again_is_refused_with_400(run):
+    assert refused(run["receipt-issue-again"], 400, -1) == receipts.ALREADY_ISSUED
+
+
+def test_cancelling_a_cancelled_receipt_is_refused_with_400(run):
+    assert refused(run["receipt-revoke-again"], 400, -1) == receipts.ALREADY_CANCELLED
+
+
+def test_a_card_payment_is_refused_a_cash_receipt_with_400(run):
+    assert refused(run["receipt-issue-card"], 400, -1) == receipts.NOT_CASH.format(m="card")
+    assert run.store.receipt(ReceiptKind.PAYMENT, run.paid["imp_uid"]) is None
+
+
+def test_a_receipt_of_an_unknown_payment_is_refused_with_404(run):
+    assert refused(run["receipt-issue-unknown"], 404, -1) == PAYMENT_NOT_FOUND
+    assert refused(run["receipt-of-unknown"], 404, -1) == receipts.RECEIPT_NOT_FOUND
+
+
+# Cash receipts of cash taken outside PortOne (the spec's statuses: issue 400 for a missing
+# field or one already issued; lookup and cancel 404 for one never issued)
+
+
+def test_an_external_receipt_is_issued_read_and_cancelled(run):
+    asked = run["external-receipt-issue"]["args"]
+    issued = succeeded(run["external-receipt-issue"])
+    revoked = succeeded(run["external-receipt-revoke"])
+    stored = run.store.receipt(ReceiptKind.EXTERNAL, asked["merchant_uid"])
+
+    assert issued["merchant_uid"] == asked["merchant_uid"]
+    assert (issued["type"], issued["amount"], issued["vat"]) == ("company", 5500, 500)
+    assert issued["cancelled_at"] == 0
+    assert succeeded(run["external-receipt-lookup"]) == issued
+    assert revoked == issued | {"cancelled_at": revoked["cancelled_at"]}
+    assert revoked == receipt_as_the_client_has_it(stored, "merchant_uid")
+    assert succeeded(run["external-receipt-lookup-revoked"]) == revoked
+    assert stored["name"] == asked["name"]
+
+
+def test_an_external_receipt_issued_twice_or_without_name_is_refused_with_400(run):
+    assert refused(run["external-receipt-issue-again"], 400, -1) == receipts.ALREADY_ISSUED
+    assert "name" in refused(run["external-receipt-issue-without-name"], 400, -1)
+
+
+@pytest.mark.parametrize("call", ["external-receipt-of-unknown", "external-receipt-revoke-unknown"])
+def test_an_external_receipt_never_issued_is_refused_with_404(run, call):
+    refused(run[call], 404, -1)
 
 
 # The spec

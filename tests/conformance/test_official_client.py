@@ -2,8 +2,13 @@
 
 Every test runs against the sandbox; the read-only ones (and prepare, with a fresh
 merchant_uid) also run against PortOne's real API when credentials are given.
+
+The client has no escrow (/escrows/logis) or cash receipt (/receipts) calls, so those are
+covered through the Node.js client only (test_node_client.py);
+test_the_client_has_no_escrow_or_receipt_calls notices when a new version brings some.
 """
 
+import inspect
 import uuid
 
 import pytest
@@ -22,6 +27,18 @@ def raised(call) -> Exception:
     with pytest.raises((Iamport.HttpError, Iamport.ResponseError)) as caught:
         call()
     return caught.value
+
+
+# What the client covers
+
+
+def test_the_client_has_no_escrow_or_receipt_calls():
+    source = inspect.getsource(Iamport)
+
+    assert "escrows/" not in source
+    assert "receipts/" not in source
+    assert [name for name in dir(Iamport) if "escrow" in name or "receipt" in name] == []
+    assert "payments/prepare" in source  # what it does call, written the same way
 
 
 # Read-only, against both targets
