@@ -26,7 +26,8 @@ test: $(VENV)/.test-deps $(NODE_CLIENT)/node_modules/.installed browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	url=$$(bash scripts/install-postgres) && TEST_DATABASE_URL=$$url $(BIN)/pytest
+	url=$$(bash scripts/install-postgres) && redis=$$(bash scripts/install-redis) && \
+		TEST_DATABASE_URL=$$url TEST_REDIS_URL=$$redis $(BIN)/pytest
 
 # The quick loop while working (`make test` runs everything): lint, types, and the tests not
 # marked browser or slow, on SQLite and PostgreSQL (an already set TEST_DATABASE_URL is used as

@@ -119,11 +119,13 @@ class Deliveries:
     """Every way news of one payment reaches the shop, as deliveries to release together.
 
     Callbacks carry a browser's session cookie and CSRF token, as the pay page's script does;
-    the phone's return and PortOne's webhooks come without a cookie.
+    the phone's return and PortOne's webhooks come without a cookie, through `elsewhere` when
+    given (another host behind the same address), as does the sandbox's deposit.
     """
 
-    def __init__(self, transport: InProcess | OverHTTP):
+    def __init__(self, transport: InProcess | OverHTTP, elsewhere: OverHTTP | None = None):
         self.transport = transport
+        self.elsewhere = elsewhere or transport
         self.cookie, self.token = transport.browser_session()
 
     def callbacks(self, imp_uid: str, merchant_uid: str, count: int) -> list[Delivery]:
@@ -143,7 +145,7 @@ class Deliveries:
         query = urlencode({"imp_uid": imp_uid, "merchant_uid": merchant_uid, "imp_success": "true"})
 
         def send() -> Answer:
-            return self.transport.send("redirect", "GET", f"/payments/complete/mobile?{query}")
+            return self.elsewhere.send("redirect", "GET", f"/payments/complete/mobile?{query}")
 
         return [Delivery("redirect", send) for _ in range(count)]
 
@@ -153,7 +155,7 @@ class Deliveries:
 
         def sender(form: bool) -> Callable[[], Answer]:
             encoded = {"data": body} if form else {"json": body}
-            return lambda: self.transport.send("webhook", "POST", "/payments/webhook", **encoded)
+            return lambda: self.elsewhere.send("webhook", "POST", "/payments/webhook", **encoded)
 
         sends = [sender(form) for form in (False, False, True, True)]
         return [Delivery("webhook", send, copy=number > 0) for number, send in enumerate(sends)]
@@ -162,7 +164,7 @@ class Deliveries:
         """The buyer pays into the virtual account (the button of the sandbox's console)."""
         path = f"/sandbox/dashboard/payments/{imp_uid}/deposit"
         return Delivery(
-            "deposit", lambda: self.transport.send("deposit", "POST", path), expected=303
+            "deposit", lambda: self.elsewhere.send("deposit", "POST", path), expected=303
         )
 
 

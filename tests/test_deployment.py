@@ -5,9 +5,7 @@ over real HTTP, and /healthz answers.
 Sandbox mode (no keys here), but run as production runs: no TESTING, a SECRET_KEY from the
 environment, the notice sender thread in every worker."""
 
-import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +15,8 @@ import requests
 from sqlalchemy import create_engine, text
 
 from shop.core.settings import ENV_SETTINGS
-from tests.concurrency_helpers import csrf_token
-from tests.conftest import BUYER, POSTGRES_URL
+from tests.conftest import POSTGRES_URL
+from tests.gunicorn_servers import Customer
 from tests.helpers import free_port, wait_until_up
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -78,48 +76,6 @@ def shop(environment, tmp_path):
         process.terminate()
         process.wait(15)
     assert "Traceback" not in log.read_text(errors="replace"), log.read_text()[-4000:]
-
-
-class Customer:
-    def __init__(self, url: str):
-        self.url, self.http = url, requests.Session()
-
-    def get(self, path: str) -> requests.Response:
-        answer = self.http.get(self.url + path, timeout=15)
-        assert answer.status_code == 200, answer.text
-        self.token = csrf_token(answer.text)
-        return answer
-
-    def post(self, path: str, **form) -> requests.Response:
-        data = form | {"csrf_token": self.token}
-        return self.http.post(self.url + path, data=data, allow_redirects=False, timeout=15)
-
-    def buy_cushion(self) -> str:
-        self.get("/products/linen-cushion")
-        assert self.post("/cart/items/3", quantity=1).status_code == 302
-        self.get("/checkout")
-        placed = self.post("/checkout", **BUYER)
-        assert placed.status_code == 302, re.findall(r"flash[^>]*>([^<]+)", placed.text)
-        return re.fullmatch(r"/orders/(ord_\w+)/pay", placed.headers["Location"]).group(1)
-
-    def pay(self, merchant_uid: str) -> dict:
-        page = self.get(f"/orders/{merchant_uid}/pay").text
-        config = json.loads(re.search(r'id="payment-config">(.*?)</script>', page, re.S)[1])
-        window = {"merchant_code": config["impCode"], "params": json.dumps(config["request"])}
-        opened = self.http.post(
-            self.url + "/sandbox/window",
-            data=window | {"mode": "iframe", "channel": "pc", "origin": self.url},
-            allow_redirects=False,
-            timeout=15,
-        )
-        imp_uid = opened.headers["Location"].rsplit("/", 1)[1]
-        self.http.post(self.url + f"/sandbox/window/{imp_uid}/approve", timeout=15)
-        return self.http.post(
-            self.url + "/payments/complete",
-            json={"imp_uid": imp_uid, "merchant_uid": merchant_uid},
-            headers={"X-CSRFToken": self.token},
-            timeout=15,
-        ).json()
 
 
 def test_a_purchase_and_a_refund_under_gunicorn_on_postgresql(shop):
