@@ -184,6 +184,17 @@ def webhooks(sandbox):
 
 
 @pytest.fixture
+def mail_server():
+    """A real SMTP server on 127.0.0.1, up for the test."""
+    from tests.mail_server import MailServer  # after tests.helpers' assert rewriting
+
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

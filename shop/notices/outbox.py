@@ -15,6 +15,7 @@ from typing import NamedTuple
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 
+from shop.core.crash_points import crash_point
 from shop.core.extensions import db
 from shop.core.ledger import Notice
 from shop.notices.transports import MAIL_FAILURES, Letter, Transport, transport_for
@@ -86,6 +87,7 @@ def _deliver(letter: Letter, transport: Transport) -> bool:
     except MAIL_FAILURES as error:
         _record_failure(letter, error)
         return False
+    crash_point("notice.after_send")
     _record(letter.id, sent_at=_now(), next_attempt_at=None, last_error=None)
     return True
 

@@ -15,15 +15,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from shop.core.extensions import db
-from shop.core.ledger import EventSource, Payment
+from shop.core.ledger import EventSource, Payment, Refund, RefundState
 from shop.core.models import Order, OrderStatus, PaymentStatus
-from shop.payments import cash_receipts
+from shop.payments import cash_receipts, refunds
 from shop.payments.confirm import release_expired_holds
 from shop.payments.escrow import Attempt, Registration, register_shipment, unregistered_shipments
 from shop.payments.gateway import GatewayError, PortOne
 from shop.payments.outcomes import Outcome
 from shop.payments.receipt_rules import unsettled_receipts
-from shop.payments.sync import sync_listing
+from shop.payments.sync import sync_fetched, sync_listing
 
 UNSETTLED = (
     OrderStatus.PENDING,
@@ -72,6 +72,7 @@ RECENT_CANCELS = "PortOne의 최근 취소 내역"
 def reconcile(gateway: PortOne, older_than: timedelta) -> list[Checked]:
     # Holds first: an order synced below would give its hold back without saying so.
     checked = [released(merchant_uid) for merchant_uid in release_expired_holds()]
+    checked += [resumed(gateway, refund) for refund in refunds.stalled()]
     checked += [
         check(gateway, merchant_uid, status)
         for merchant_uid, status in unsettled_orders(older_than)
@@ -79,6 +80,18 @@ def reconcile(gateway: PortOne, older_than: timedelta) -> list[Checked]:
     checked += cancellations(gateway, CANCELS_LOOKED_AT)
     checked += [registered(gateway, merchant_uid) for merchant_uid in unregistered_shipments()]
     return checked + [receipted(gateway, merchant_uid) for merchant_uid in unsettled_receipts()]
+
+
+def resumed(gateway: PortOne, refund: Refund) -> Checked:
+    """A stalled refund finished: sent only if PortOne says it never went through."""
+    order = db.session.get_one(Order, refund.order_id)
+    merchant_uid, before = order.merchant_uid, order.status
+    answer = refunds.send(gateway, refund)
+    if answer is not None:
+        sync_fetched(gateway, answer, EventSource.REFUND, refund.cause)
+    elif refund.state == RefundState.UNKNOWN:
+        return Checked(merchant_uid, before, None)  # PortOne did not answer: next run
+    return Checked(merchant_uid, before, status_of(merchant_uid))
 
 
 def receipted(gateway: PortOne, merchant_uid: str) -> Checked:

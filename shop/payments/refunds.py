@@ -10,11 +10,12 @@ asked what happened. The refund that is found to have gone through queues its no
 customer in the same transaction, once.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 
+from shop.core.crash_points import crash_point
 from shop.core.extensions import db
 from shop.core.ledger import Payment, Refund, RefundCause, RefundState
 from shop.core.models import Order, OrderStatus, as_utc
@@ -23,6 +24,7 @@ from shop.payments.gateway import GatewayError, PortOne
 from shop.payments.states import CLOSED, HOLDS_MONEY, fits, holds_money, open_vbank
 
 IN_FLIGHT = (RefundState.SENDING, RefundState.UNKNOWN)
+STALLED_AFTER = timedelta(minutes=5)  # far longer than sending one may take (PortOne's timeouts)
 REASONS = {
     RefundCause.FORGED: "결제 금액이 주문 금액과 달라 자동으로 환불했습니다.",
     RefundCause.DUPLICATE: "이미 결제된 주문에 들어온 중복 결제라 자동으로 환불했습니다.",
@@ -136,6 +138,7 @@ def send(gateway: PortOne, refund: Refund, account: dict | None = None) -> dict[
             return None
         if _went_through(refund, current):
             return _finish(refund, RefundState.DONE, current)
+    crash_point("refund.before_send")
     try:
         payment = gateway.cancel(
             refund.imp_uid, refund.amount, refund.checksum, refund.reason, account
@@ -144,7 +147,19 @@ def send(gateway: PortOne, refund: Refund, account: dict | None = None) -> dict[
         state = RefundState.UNKNOWN if error.unavailable else RefundState.REFUSED
         _finish(refund, state, message=error.message)
         return None
+    crash_point("refund.after_send")
     return _finish(refund, RefundState.DONE, payment)
+
+
+def stalled() -> list[Refund]:
+    """Refunds recorded long ago that never ended: the process sending them died before or
+    after PortOne's answer, or the answer was lost. Each becomes "unknown", so that `send`
+    asks PortOne what happened before it asks for anything again."""
+    old = (Refund.state.in_(IN_FLIGHT), Refund.created_at <= datetime.now(UTC) - STALLED_AFTER)
+    db.session.execute(update(Refund).where(*old).values(state=RefundState.UNKNOWN))
+    found = list(db.session.execute(select(Refund).where(*old).order_by(Refund.id)).scalars())
+    db.session.commit()
+    return found
 
 
 def _went_through(refund: Refund, payment: dict[str, Any]) -> bool:

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
+from shop.core.crash_points import crash_point
 from shop.core.extensions import db
 from shop.core.ledger import EventSource, Payment, PaymentEvent, Refund
 from shop.core.models import Order, PaymentStatus
@@ -95,6 +96,7 @@ def _settle(
         others = [checked_payment(p) for p in others if p["imp_uid"] != fetched["imp_uid"]]
         result = _apply(event, fetched, claimed, others)
         due = MoneyBack.decide(result.order)
+        crash_point("sync.before_commit")
         result = record_claim(event, result)
     except GatewayError as error:
         db.session.rollback()
