@@ -19,6 +19,7 @@ from shop.core.returns import refund_due, refund_late
 from shop.payments import returns
 from shop.payments.refunds import RefundRefused, refund_source
 from shop.payments.returns import ReturnRefused
+from shop.web.inputs import flash_errors
 
 
 @bp.context_processor
@@ -110,7 +111,3 @@ def refund_return(merchant_uid: str):
     else:
         flash(f"반품 환불 {won(amount)}을 마쳤습니다.", "success")
     return back_to(order)
-
-
-def flash_errors(form) -> None:
-    flash(" ".join(e for errors in form.errors.values() for e in errors), "error")

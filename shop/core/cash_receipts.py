@@ -9,6 +9,8 @@ phone / business, 현금성 거래 = 계좌이체 and 가상계좌).
 import enum
 import re
 
+from shop.core.phones import phone
+
 CASH_METHODS = frozenset({"trans", "vbank"})
 MANDATORY_FROM = 100_000  # KRW: from here a receipt is issued whatever the buyer chose
 NTS_NUMBER = "0100001234"  # 국세청 지정번호 for a receipt nobody asked for (자진발급)
@@ -67,7 +69,7 @@ def is_business_number(number: str) -> bool:
 def masked(number: str) -> str:
     """What a page or a mail shows of a receipt's number: enough to recognise it."""
     if number == NTS_NUMBER:
-        return "국세청 지정번호 010-000-1234"
+        return f"국세청 지정번호 {phone(NTS_NUMBER)}"
     if len(number) == 10 and not number.startswith("01"):
         return f"{number[:3]}-{number[3:5]}-***{number[-2:]}"
     return f"{number[:3]}-****-{number[-4:]}"

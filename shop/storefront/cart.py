@@ -10,6 +10,7 @@ from shop.core.formatting import josa
 from shop.core.models import Product
 from shop.core.shipping import totals_for
 from shop.storefront.forms import QuantityForm
+from shop.web.inputs import flash_errors
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 
@@ -97,9 +98,3 @@ def remove(product_id: int):
         save_cart(quantities)
         flash("장바구니에서 뺐습니다.", "success")
     return redirect(url_for("cart.show"))
-
-
-def flash_errors(form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "error")

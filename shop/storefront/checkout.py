@@ -24,6 +24,7 @@ from shop.storefront import cart, orders, paid_cart
 from shop.storefront.forms import CheckoutForm, QuantityForm
 from shop.storefront.placing import CheckoutRefused, place_order
 from shop.web.errors import wants_json
+from shop.web.inputs import flash_errors
 from shop.web.security import private
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
@@ -50,7 +51,7 @@ def buy_now(product_id: int):
     product = db.get_or_404(Product, product_id)
     form = QuantityForm()
     if not form.validate():
-        cart.flash_errors(form)
+        flash_errors(form)
         return redirect(url_for("catalog.product", slug=product.slug))
     if form.quantity.data > product.stock:
         flash(f"재고가 부족합니다. 남은 수량은 {product.stock}개입니다.", "error")

@@ -7,7 +7,7 @@ lists where its fields expect text); query strings, forms and paths with NUL or 
 are refused with 400; a row id that no table can hold is a 404 before the database is asked.
 """
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, flash, request
 from werkzeug.routing import IntegerConverter
 
 from iamport_sandbox.webguard import StrictJSONProvider, check_text
@@ -61,3 +61,10 @@ def refuse_unusable_text():
                 check_text(text)
     except ValueError:
         abort(400, REFUSED_TEXT)
+
+
+def flash_errors(form) -> None:
+    """A form's errors, each said once above the page the user is sent back to."""
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "error")
