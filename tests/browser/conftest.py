@@ -42,6 +42,9 @@ def live_shop(tmp_path):
                 "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
                 "SANDBOX_DATABASE": str(tmp_path / "sandbox.sqlite3"),
                 "SHOP_URL": server.url,
+                # The sandbox answers in this process too, its webhooks racing the page's own
+                # verification for the budget; tests/payments/test_gateway_budget.py tests it.
+                "PORTONE_CONCURRENCY": 0,
             }
         )
         with app.app_context():
